@@ -1,0 +1,4 @@
+## doc: manual pages and design notes.
+dist_man_MANS += doc/sms-inbox.1 doc/sms-send.1 doc/sms-inboxd.8 \
+	doc/sms-inbox.conf.5
+EXTRA_DIST += doc/internals doc/TESTPLAN

@@ -1,0 +1,15 @@
+/*
+ * The subcommand table's entries, one line each, alphabetical.  Each
+ * cmd-NAME.c defines `const struct cmd_entry cmd_NAME_entry`.
+ */
+#ifndef SMS_CLI_CMD_LIST_H
+#define SMS_CLI_CMD_LIST_H
+
+#include "cli/cmd.h"
+
+extern const struct cmd_entry cmd_config_entry;
+
+#define CMD_LIST \
+	&cmd_config_entry,
+
+#endif

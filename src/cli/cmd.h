@@ -1,0 +1,54 @@
+/*
+ * The subcommands of sms-inbox (`sms-inbox [GLOBAL...] NAME [ARGS...]`).
+ * Each lives in its own cmd-NAME.c and is listed in cmd.c's table.
+ */
+#ifndef SMS_CLI_CMD_H
+#define SMS_CLI_CMD_H
+
+#include <stdbool.h>
+
+struct conf;
+
+/* What the global options set up; shared by every subcommand. */
+struct cmd_ctx {
+	const char *progname;
+	const char *conf_path;	/* --config, or NULL for the default */
+	struct conf *cfg;		/* loaded on first cmd_ctx_config() */
+	int verbose;			/* -v count */
+	bool demo;			/* --demo: temporary store, sim backend */
+	char *demo_dir;			/* the demo's temporary directory */
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;	/* arguments, after the name; N_() */
+	const char *summary;	/* one line for --help; N_() */
+	/* argv[0] is the subcommand's name; returns a sysexits code. */
+	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+/* The subcommand called name, or NULL. */
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Every subcommand, ending with NULL. */
+const struct cmd_entry *const *cmd_table(void);
+
+/*
+ * Load the configuration once (--config, SMS_INBOX_CONFIG or the default
+ * path).  On failure prints the sentence and returns the exit status (78);
+ * 0 on success with *out borrowed until cmd_ctx_fini().
+ */
+int cmd_ctx_config(struct cmd_ctx *ctx, struct conf **out);
+
+/* Free what the context loaded. */
+void cmd_ctx_fini(struct cmd_ctx *ctx);
+
+/* Print "PROG: message" to stderr (for errors a subcommand reports). */
+void cmd_error(const struct cmd_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print a usage complaint and "Try 'PROG NAME --help'"; returns 64. */
+int cmd_usage_error(const struct cmd_ctx *ctx, const char *name,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,1 @@
+## src/codec: see Makefile.am

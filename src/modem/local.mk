@@ -1,0 +1,1 @@
+## src/modem: see Makefile.am

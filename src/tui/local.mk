@@ -1,0 +1,1 @@
+## src/tui: see Makefile.am
