@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/msg.h"
 
 static void
 test_err_set_returns_code(void **state)
@@ -160,6 +161,42 @@ test_buf_limits(void **state)
 	buf_fini(&b);
 }
 
+/* Status updates only move forward: a late report never undoes delivery. */
+static void
+test_msg_state_moves_forward(void **state)
+{
+	static const struct {
+		enum msg_state from, to;
+		bool ok;
+	} cases[] = {
+		{ MSG_QUEUED, MSG_SENDING, true },
+		{ MSG_SENDING, MSG_SUBMITTED, true },
+		{ MSG_SENDING, MSG_QUEUED, true },	/* transient error */
+		{ MSG_SUBMITTED, MSG_DELIVERED, true },	/* "sent" skipped */
+		{ MSG_SENT, MSG_DELIVERED, true },
+		{ MSG_DELIVERED, MSG_SENT, false },	/* late "sent" */
+		{ MSG_DELIVERED, MSG_DELIVERED, false },	/* duplicate */
+		{ MSG_DELIVERED, MSG_FAILED, false },
+		{ MSG_FAILED, MSG_QUEUED, false },
+		{ MSG_SUBMITTED, MSG_QUEUED, false },
+		{ MSG_SENT, MSG_UNDELIVERED, true },
+		{ MSG_QUEUED, MSG_CANCELLED, true },
+		{ MSG_SUBMITTED, MSG_CANCELLED, false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (msg_state_may_move(cases[i].from, cases[i].to) !=
+		    cases[i].ok)
+			fail_msg("%s -> %s should be %s",
+			    msg_state_name(cases[i].from),
+			    msg_state_name(cases[i].to),
+			    cases[i].ok ? "allowed" : "refused");
+	assert_int_equal(msg_state_parse("delivered"), MSG_DELIVERED);
+	assert_int_equal(msg_state_parse("nope"), -1);
+	assert_string_equal(msg_state_name(MSG_UNDELIVERED), "undelivered");
+}
+
 int
 main(void)
 {
@@ -171,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_log_levels_filter),
 		cmocka_unit_test(test_log_escape_control_bytes),
 		cmocka_unit_test(test_buf_limits),
+		cmocka_unit_test(test_msg_state_moves_forward),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

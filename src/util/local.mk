@@ -6,6 +6,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/util/i18n.h \
 	src/util/log.c src/util/log.h \
 	src/util/loop.c src/util/loop.h \
+	src/util/msg.c src/util/msg.h \
 	src/util/xalloc.c src/util/xalloc.h
 
 check_PROGRAMS += tests/test-util tests/test-conf
