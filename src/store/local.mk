@@ -1,1 +1,15 @@
-## src/store: see Makefile.am
+## src/store: schema, migrations, all SQL, full-text search, contacts.
+src_libsmsinbox_la_SOURCES += \
+	src/store/private.h \
+	src/store/store.c src/store/store.h \
+	src/store/schema.c src/store/schema.h \
+	src/store/message.c src/store/message.h \
+	src/store/thread.c src/store/thread.h \
+	src/store/contact.c src/store/contact.h \
+	src/store/search.c src/store/search.h \
+	src/store/fragment.c src/store/fragment.h \
+	src/store/event.c src/store/event.h
+
+check_PROGRAMS += tests/test-store
+tests_test_store_SOURCES = tests/test-store.c
+tests_test_store_LDADD = $(TEST_LIBS)

@@ -7,9 +7,23 @@ src_libsmsinbox_la_SOURCES += \
 	src/util/log.c src/util/log.h \
 	src/util/loop.c src/util/loop.h \
 	src/util/msg.c src/util/msg.h \
+	src/util/phone.c src/util/phone.h src/util/phone-impl.h \
 	src/util/xalloc.c src/util/xalloc.h
 
-check_PROGRAMS += tests/test-util tests/test-conf
+## libphonenumber through its C++ shim, else the trunk-prefix rule alone.
+if HAVE_PHONENUMBER
+src_libsmsinbox_la_SOURCES += src/util/phone-lpn.cc
+## libtool drops -lstdc++ from a C++ convenience library's dependencies,
+## and the programs link with the C compiler: name it for them.
+SMS_LIBS += -lstdc++
+else
+src_libsmsinbox_la_SOURCES += src/util/phone-nolpn.c
+endif
+EXTRA_DIST += src/util/phone-lpn.cc src/util/phone-nolpn.c
+
+check_PROGRAMS += tests/test-util tests/test-conf tests/test-phone
+tests_test_phone_SOURCES = tests/test-phone.c
+tests_test_phone_LDADD = $(TEST_LIBS)
 tests_test_util_SOURCES = tests/test-util.c
 tests_test_util_LDADD = $(TEST_LIBS)
 tests_test_conf_SOURCES = tests/test-conf.c
