@@ -95,6 +95,8 @@ store_search(struct store *st, const char *query, int64_t before_id,
 		goto fail;
 	}
 	sqlite3_reset(s);
+	if (out->n == 0)
+		store_hits_fini(out);
 	return 0;
 fail:
 	store_hits_fini(out);

@@ -176,6 +176,8 @@ store_thread_page(struct store *st, const struct store_thread_query *q,
 		goto fail;
 	}
 	sqlite3_reset(s);
+	if (out->n == 0)
+		store_threads_fini(out);
 	return 0;
 fail:
 	store_threads_fini(out);
