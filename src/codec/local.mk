@@ -1,1 +1,18 @@
-## src/codec: see Makefile.am
+## src/codec: GSM-7 / UCS-2, PDUs, segments, concatenation (pure logic).
+src_libsmsinbox_la_SOURCES += \
+	src/codec/concat.c src/codec/concat.h \
+	src/codec/gsm7.c src/codec/gsm7.h \
+	src/codec/pdu.c src/codec/pdu.h \
+	src/codec/segment.c src/codec/segment.h \
+	src/codec/ucs2.c src/codec/ucs2.h
+
+check_PROGRAMS += tests/test-gsm7 tests/test-segment tests/test-pdu \
+	tests/test-concat
+tests_test_gsm7_SOURCES = tests/test-gsm7.c
+tests_test_gsm7_LDADD = $(TEST_LIBS)
+tests_test_segment_SOURCES = tests/test-segment.c
+tests_test_segment_LDADD = $(TEST_LIBS)
+tests_test_pdu_SOURCES = tests/test-pdu.c
+tests_test_pdu_LDADD = $(TEST_LIBS)
+tests_test_concat_SOURCES = tests/test-concat.c
+tests_test_concat_LDADD = $(TEST_LIBS)

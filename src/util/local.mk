@@ -8,6 +8,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/util/loop.c src/util/loop.h \
 	src/util/msg.c src/util/msg.h \
 	src/util/phone.c src/util/phone.h src/util/phone-impl.h \
+	src/util/utf8.c src/util/utf8.h \
 	src/util/xalloc.c src/util/xalloc.h
 
 ## libphonenumber through its C++ shim, else the trunk-prefix rule alone.
@@ -21,10 +22,13 @@ src_libsmsinbox_la_SOURCES += src/util/phone-nolpn.c
 endif
 EXTRA_DIST += src/util/phone-lpn.cc src/util/phone-nolpn.c
 
-check_PROGRAMS += tests/test-util tests/test-conf tests/test-phone
+check_PROGRAMS += tests/test-util tests/test-conf tests/test-phone \
+	tests/test-utf8
 tests_test_phone_SOURCES = tests/test-phone.c
 tests_test_phone_LDADD = $(TEST_LIBS)
 tests_test_util_SOURCES = tests/test-util.c
 tests_test_util_LDADD = $(TEST_LIBS)
 tests_test_conf_SOURCES = tests/test-conf.c
 tests_test_conf_LDADD = $(TEST_LIBS)
+tests_test_utf8_SOURCES = tests/test-utf8.c
+tests_test_utf8_LDADD = $(TEST_LIBS)

@@ -1,0 +1,404 @@
+/* Tests for codec/pdu: decoding, errors, encoding, round trips. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "codec/concat.h"
+#include "codec/pdu.h"
+#include "codec/segment.h"
+#include "util/err.h"
+
+struct decode_case {
+	const char *name;
+	const char *hex;
+	enum pdu_smsc_mode mode;
+	enum pdu_type type;
+	const char *smsc;
+	const char *addr;
+	enum pdu_number_type addr_type;
+	const char *time;
+	enum sms_encoding enc;
+	int msg_class;
+	const char *text;
+};
+
+static void
+test_pdu_decode_table(void **state)
+{
+	const struct decode_case cases[] = {
+		/* The classic example (dreamfabric.com/sms). */
+		{ "deliver with smsc",
+		  "07917283010010F5040BC87238880900F10000993092516195800AE8"
+		  "329BFD4697D9EC37", PDU_SMSC_AUTO, PDU_DELIVER,
+		  "+27381000015", "27838890001", PDU_NUM_UNKNOWN,
+		  "1999-03-29T15:16:59+02:00", SMS_ENC_GSM7, -1,
+		  "hellohello" },
+		{ "deliver without smsc",
+		  "040BC87238880900F10000993092516195800AE8329BFD4697D9EC37",
+		  PDU_SMSC_AUTO, PDU_DELIVER, "", "27838890001",
+		  PDU_NUM_UNKNOWN, "1999-03-29T15:16:59+02:00", SMS_ENC_GSM7,
+		  -1, "hellohello" },
+		{ "deliver, told absent",
+		  "040BC87238880900F10000993092516195800AE8329BFD4697D9EC37",
+		  PDU_SMSC_ABSENT, PDU_DELIVER, "", "27838890001",
+		  PDU_NUM_UNKNOWN, "1999-03-29T15:16:59+02:00", SMS_ENC_GSM7,
+		  -1, "hellohello" },
+		{ "submit",
+		  "0011000B916407281553F80000AA0AE8329BFD4697D9EC37",
+		  PDU_SMSC_AUTO, PDU_SUBMIT, "", "+46708251358",
+		  PDU_NUM_INTERNATIONAL, "", SMS_ENC_GSM7, -1, "hellohello" },
+		/* Negative offset: -05:00 is 20 quarters with the sign bit. */
+		{ "negative tz",
+		  "00040B916407281553F800000211324150600A0AE8329BFD4697D9EC37",
+		  PDU_SMSC_AUTO, PDU_DELIVER, "", "+46708251358",
+		  PDU_NUM_INTERNATIONAL, "2020-11-23T14:05:06-05:00",
+		  SMS_ENC_GSM7, -1, "hellohello" },
+		/* Class 0 (flash), UCS-2: DCS 0x18. */
+		{ "flash ucs2",
+		  "00040B916407281553F800180211324150600A0A041F04400438043204"
+		  "35", PDU_SMSC_AUTO, PDU_DELIVER, "", "+46708251358",
+		  PDU_NUM_INTERNATIONAL, "2020-11-23T14:05:06-05:00",
+		  SMS_ENC_UCS2, 0, "Приве" },
+		/* Alphanumeric sender "Alerts" (GSM-7 packed, TON 101). */
+		{ "alphanumeric",
+		  "00040BD04176594E9F03000002211100000000" "05E8329BFD06",
+		  PDU_SMSC_AUTO, PDU_DELIVER, "", "Alerts",
+		  PDU_NUM_ALPHANUMERIC, "2020-12-11T00:00:00+00:00",
+		  SMS_ENC_GSM7, -1, "hello" },
+	};
+	struct pdu_msg m;
+	struct sms_err err;
+	char iso[32];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct decode_case *c = &cases[i];
+
+		print_message("case %s\n", c->name);
+		sms_err_clear(&err);
+		if (pdu_decode_hex(c->hex, strlen(c->hex), c->mode, &m,
+		    &err) != 0)
+			fail_msg("%s: %s", c->name, err.msg);
+		assert_int_equal(m.type, c->type);
+		assert_string_equal(m.smsc.number, c->smsc);
+		assert_string_equal(m.addr.number, c->addr);
+		assert_int_equal(m.addr.type, c->addr_type);
+		assert_string_equal(pdu_time_iso(&m.scts, iso, sizeof iso),
+		    c->time);
+		assert_int_equal(m.encoding, c->enc);
+		assert_int_equal(m.msg_class, c->msg_class);
+		assert_string_equal(m.text, c->text);
+	}
+}
+
+static void
+test_pdu_decode_fields(void **state)
+{
+	struct pdu_msg m;
+	const char *hex;
+
+	hex = "07917283010010F5040BC87238880900F10000993092516195800AE8"
+	    "329BFD4697D9EC37";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_true(m.has_smsc);
+	assert_true(m.scts.valid);
+	assert_int_equal(m.scts.unix_time, 922713419);
+	assert_int_equal(m.scts.tz_quarters, 8);
+	assert_false(m.concat.present);
+	assert_int_equal(m.data_len, 10);
+	hex = "00040B916407281553F800000211324150600A0AE8329BFD4697D9EC37";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_int_equal(m.scts.tz_quarters, -20);
+	assert_int_equal(m.scts.unix_time, 1606158306);
+	/* The submit's relative validity: 0xAA is 4 days. */
+	hex = "0011000B916407281553F80000AA0AE8329BFD4697D9EC37";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_int_equal(m.vp_minutes, 4 * 1440);
+	assert_false(m.scts.valid);
+}
+
+static void
+test_pdu_status_report(void **state)
+{
+	struct pdu_msg m;
+	char iso[32];
+	const char *hex = "00062A0B916407281553F8993092516195809930925171958000";
+
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_int_equal(m.type, PDU_STATUS_REPORT);
+	assert_int_equal(m.mr, 0x2a);
+	assert_string_equal(m.addr.number, "+46708251358");
+	assert_string_equal(pdu_time_iso(&m.discharge, iso, sizeof iso),
+	    "1999-03-29T15:17:59+02:00");
+	assert_int_equal(m.status, 0);
+	assert_int_equal(pdu_status_kind(m.status), PDU_STATUS_DELIVERED);
+	assert_int_equal(pdu_status_kind(0x21), PDU_STATUS_PENDING);
+	assert_int_equal(pdu_status_kind(0x46), PDU_STATUS_FAILED);
+	assert_int_equal(pdu_status_kind(0x65), PDU_STATUS_FAILED_TEMP);
+	assert_int_equal(pdu_status_kind(0xff), PDU_STATUS_FAILED_TEMP);
+	assert_string_equal(pdu_status_str(0x46), "validity period expired");
+	assert_string_equal(pdu_status_kind_name(PDU_STATUS_PENDING),
+	    "pending");
+}
+
+struct error_case {
+	const char *hex;
+	enum pdu_smsc_mode mode;
+	const char *needle;	/* in the sentence */
+	size_t offset;
+};
+
+static void
+test_pdu_decode_errors(void **state)
+{
+	const struct error_case cases[] = {
+		{ "", PDU_SMSC_AUTO, "empty", 0 },
+		{ "0791", PDU_SMSC_PRESENT, "SMSC address", 2 },
+		{ "07917283010010F5040BC872388809", PDU_SMSC_PRESENT,
+		  "sender address", 15 },
+		{ "zz", PDU_SMSC_AUTO, "character 0", 0 },
+		{ "00Z0", PDU_SMSC_AUTO, "character 2", 1 },
+		{ "0A0", PDU_SMSC_AUTO, "odd number", 1 },
+		{ "0C0B916407281553F80000", PDU_SMSC_PRESENT, "over 11", 0 },
+		{ "03", PDU_SMSC_ABSENT, "TP-MTI 3", 0 },
+		{ "00040B916407281553F800000211324150600AA1E8",
+		  PDU_SMSC_AUTO, "over 160", 19 },
+		{ "00040B916407281553F800000211324150600A0AE8329BFD",
+		  PDU_SMSC_AUTO, "user data", 24 },
+		/* UDHI with a header longer than the data. */
+		{ "00440B916407281553F800000211324150600A0309000000",
+		  PDU_SMSC_AUTO, "longer than the user data", 20 },
+	};
+	struct pdu_msg m;
+	struct sms_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct error_case *c = &cases[i];
+
+		print_message("case %s\n", c->hex);
+		sms_err_clear(&err);
+		assert_int_equal(pdu_decode_hex(c->hex, strlen(c->hex),
+		    c->mode, &m, &err), SMS_EDATA);
+		if (strstr(err.msg, c->needle) == NULL)
+			fail_msg("\"%s\" not in \"%s\"", c->needle, err.msg);
+		assert_int_equal(m.err_offset, c->offset);
+	}
+	assert_int_equal(pdu_decode(NULL, 3, PDU_SMSC_AUTO, &m, NULL),
+	    SMS_EINVAL);
+}
+
+static void
+test_pdu_encode_known(void **state)
+{
+	struct pdu_submit_opts o;
+	struct pdu_part *p;
+	size_t n;
+
+	pdu_submit_opts_init(&o);
+	o.to = "+46708251358";
+	o.validity_minutes = 4 * 1440;
+	assert_int_equal(pdu_submit_encode("hellohello", 10, &o, &p, &n,
+	    NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(p[0].hex,
+	    "0011000B916407281553F80000AA0AE8329BFD4697D9EC37");
+	assert_int_equal(p[0].tpdu_len, 23);
+	free(p);
+	/* Bare TPDU, status report, class 1, SMSC given. */
+	o.no_smsc = true;
+	o.status_report = true;
+	o.validity_minutes = 0;
+	o.msg_class = 1;
+	assert_int_equal(pdu_submit_encode("hellohello", 10, &o, &p, &n,
+	    NULL), 0);
+	assert_string_equal(p[0].hex,
+	    "2100" "0B916407281553F8" "0011" "0AE8329BFD4697D9EC37");
+	assert_int_equal(p[0].tpdu_len, 22);
+	free(p);
+	o.no_smsc = false;
+	o.smsc = "+27381000015";
+	o.msg_class = -1;
+	o.status_report = false;
+	assert_int_equal(pdu_submit_encode("hellohello", 10, &o, &p, &n,
+	    NULL), 0);
+	assert_string_equal(p[0].hex, "07917283010010F5" "0100"
+	    "0B916407281553F8" "0000" "0AE8329BFD4697D9EC37");
+	assert_int_equal(p[0].tpdu_len, 22);
+	free(p);
+}
+
+static void
+test_pdu_encode_errors(void **state)
+{
+	struct pdu_submit_opts o;
+	struct pdu_part *p;
+	struct sms_err err;
+	size_t n;
+
+	pdu_submit_opts_init(&o);
+	o.to = "+3630-123";
+	assert_int_equal(pdu_submit_encode("x", 1, &o, &p, &n, &err),
+	    SMS_EDATA);
+	assert_non_null(strstr(err.msg, "byte 5"));
+	o.to = "+123456789012345678901";
+	assert_int_equal(pdu_submit_encode("x", 1, &o, &p, &n, &err),
+	    SMS_EDATA);
+	o.to = "";
+	assert_int_equal(pdu_submit_encode("x", 1, &o, &p, &n, &err),
+	    SMS_EDATA);
+	o.to = "Shop";
+	assert_int_equal(pdu_submit_encode("x", 1, &o, &p, &n, &err),
+	    SMS_EDATA);
+	o.allow_alnum = true;
+	assert_int_equal(pdu_submit_encode("x", 1, &o, &p, &n, &err), 0);
+	free(p);
+	o.to = "ABCDEFGHIJKL";
+	assert_int_equal(pdu_submit_encode("x", 1, &o, &p, &n, &err),
+	    SMS_EDATA);
+	o.to = "+1";
+	o.msg_class = 4;
+	assert_int_equal(pdu_submit_encode("x", 1, &o, &p, &n, &err),
+	    SMS_EINVAL);
+	o.msg_class = -1;
+	assert_int_equal(pdu_submit_encode("\xc3", 1, &o, &p, &n, &err),
+	    SMS_EDATA);
+	assert_null(p);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_pdu_vp(void **state)
+{
+	static const int mins[] = { 1, 5, 6, 720, 721, 1440, 1441, 2880,
+		30 * 1440, 30 * 1440 + 1, 63 * 10080, 99999999 };
+	size_t i;
+
+	for (i = 0; i < sizeof mins / sizeof mins[0]; i++) {
+		uint8_t vp = pdu_vp_relative(mins[i]);
+
+		/* Never shorter than asked (unless capped), and tight. */
+		if (mins[i] <= 63 * 10080)
+			assert_true(pdu_vp_minutes(vp) >= mins[i]);
+		if (vp > 0 && mins[i] <= 63 * 10080)
+			assert_true(pdu_vp_minutes((uint8_t)(vp - 1)) <
+			    mins[i]);
+	}
+	assert_int_equal(pdu_vp_relative(99999999), 255);
+	assert_int_equal(pdu_vp_minutes(0), 5);
+	assert_int_equal(pdu_vp_minutes(143), 720);
+	assert_int_equal(pdu_vp_minutes(167), 1440);
+	assert_int_equal(pdu_vp_minutes(196), 30 * 1440);
+	assert_int_equal(pdu_vp_minutes(197), 5 * 10080);
+}
+
+/* Encode, decode every part, join: the text comes back. */
+static void
+roundtrip(const char *text, unsigned flags, uint16_t ref)
+{
+	struct pdu_submit_opts o;
+	struct concat_part cp[SEGMENT_MAX];
+	struct segment_info info;
+	struct pdu_part *p;
+	struct pdu_msg *m;
+	size_t n, i;
+	char *joined;
+
+	pdu_submit_opts_init(&o);
+	o.to = "+36301234567";
+	o.flags = flags;
+	o.concat_ref = ref;
+	assert_int_equal(segment_calc(text, strlen(text), flags, &info,
+	    NULL), 0);
+	assert_int_equal(pdu_submit_encode(text, strlen(text), &o, &p, &n,
+	    NULL), 0);
+	assert_int_equal(n, info.segments);
+	m = calloc(n, sizeof *m);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(pdu_decode_hex(p[i].hex, strlen(p[i].hex),
+		    PDU_SMSC_PRESENT, &m[i], NULL), 0);
+		assert_int_equal(m[i].type, PDU_SUBMIT);
+		assert_int_equal(m[i].encoding, info.encoding);
+		assert_int_equal((size_t)p[i].tpdu_len,
+		    strlen(p[i].hex) / 2 - 1);
+		if (n > 1) {
+			assert_true(m[i].concat.present);
+			assert_int_equal(m[i].concat.seq, i + 1);
+			assert_int_equal(m[i].concat.total, n);
+			assert_int_equal(m[i].concat.ref16,
+			    (flags & SEGMENT_REF16) != 0);
+			assert_int_equal(m[i].concat.ref, (flags &
+			    SEGMENT_REF16) ? ref : (ref & 0xff));
+		}
+		/* Given in reverse order, with a duplicate. */
+		cp[n - 1 - i].seq = n > 1 ? m[i].concat.seq : 1;
+		cp[n - 1 - i].text = m[i].text;
+		cp[n - 1 - i].len = strlen(m[i].text);
+	}
+	cp[n] = cp[0];
+	assert_int_equal(concat_join(cp, n + 1, (unsigned)n, false, &joined,
+	    NULL), 0);
+	if (!(flags & SEGMENT_SMART))
+		assert_string_equal(joined, text);
+	free(joined);
+	free(m);
+	free(p);
+}
+
+static void
+test_pdu_roundtrip_random(void **state)
+{
+	static const char *pieces[] = { "a", "Z", " ", "€", "[", "~", "\n",
+		"é", "Ø", "@", "ж", "😀", "中", "’" };
+	char text[4096];
+	unsigned seed = 99, round;
+	size_t len, i, count, np;
+
+	roundtrip("", 0, 0);
+	roundtrip("hello", SEGMENT_UCS2, 0);
+	for (round = 0; round < 400; round++) {
+		seed = seed * 1103515245 + 12345;
+		count = (seed >> 8) % 500;
+		np = round % 2 ? 14 : 10;	/* GSM-7 only, or mixed */
+		len = 0;
+		for (i = 0; i < count; i++) {
+			seed = seed * 1103515245 + 12345;
+			const char *p = pieces[(seed >> 16) % np];
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		text[len] = '\0';
+		roundtrip(text, (round % 3 == 0 ? SEGMENT_REF16 : 0) |
+		    (round % 5 == 0 ? SEGMENT_SMART : 0),
+		    (uint16_t)(seed >> 3));
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pdu_decode_table),
+		cmocka_unit_test(test_pdu_decode_fields),
+		cmocka_unit_test(test_pdu_status_report),
+		cmocka_unit_test(test_pdu_decode_errors),
+		cmocka_unit_test(test_pdu_encode_known),
+		cmocka_unit_test(test_pdu_encode_errors),
+		cmocka_unit_test(test_pdu_vp),
+		cmocka_unit_test(test_pdu_roundtrip_random),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
