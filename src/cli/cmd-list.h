@@ -8,8 +8,12 @@
 #include "cli/cmd.h"
 
 extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_pdu_entry;
+extern const struct cmd_entry cmd_segments_entry;
 
 #define CMD_LIST \
-	&cmd_config_entry,
+	&cmd_config_entry, \
+	&cmd_pdu_entry, \
+	&cmd_segments_entry,
 
 #endif

@@ -1,10 +1,15 @@
 ## src/cli: the subcommands of sms-inbox and the sms-send program.
 src_libsmsinbox_la_SOURCES += \
 	src/cli/cmd.c src/cli/cmd.h src/cli/cmd-list.h \
-	src/cli/cmd-config.c
+	src/cli/cmd-config.c \
+	src/cli/cmd-pdu.c \
+	src/cli/cmd-segments.c
 
 bin_PROGRAMS += src/sms-inbox src/sms-send
 src_sms_inbox_SOURCES = src/sms-inbox.c
 src_sms_inbox_LDADD = $(SMS_LIBS)
 src_sms_send_SOURCES = src/cli/sms-send.c
 src_sms_send_LDADD = $(SMS_LIBS)
+
+TESTS += tests/test-pdu-cli.sh
+EXTRA_DIST += tests/test-pdu-cli.sh

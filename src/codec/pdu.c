@@ -701,8 +701,9 @@ pdu_decode(const uint8_t *bytes, size_t len, enum pdu_smsc_mode mode,
 	if (r1 == 0)
 		return decode_one(bytes, len, true, msg, err, &p1, &x1);
 	/* Both failed.  Modems mostly send the SMSC: blame that reading
-	   unless its SMSC field cannot be one. */
-	if (bytes[0] <= 11 && len > bytes[0]) {
+	   unless its SMSC field cannot be one, or it failed inside that
+	   field where the bare reading got past it. */
+	if (bytes[0] <= 11 && !(p1 <= bytes[0] && p2 > bytes[0])) {
 		msg->err_offset = p1;
 		return sms_err_set(err, e1.code, "%s", e1.msg);
 	}
@@ -859,15 +860,17 @@ da_encode(const struct pdu_submit_opts *opts, uint8_t *out, size_t *outlen,
 	uint8_t sept[24], s;
 	size_t i = 0, n = 0, len;
 	const char *to = opts->to;
-	bool digits = true;
+	bool letters = false;
 	uint32_t cp;
 	int k, g, nd;
 
-	for (i = (to[0] == '+'); to[i] != '\0'; i++)
-		if (!((to[i] >= '0' && to[i] <= '9') || to[i] == '*' ||
-		    to[i] == '#'))
-			digits = false;
-	if (digits || !opts->allow_alnum) {
+	/* A name has a letter; "+36-30" is a mistyped number. */
+	for (i = 0; to[i] != '\0'; i++)
+		if ((unsigned char)to[i] >= 0x80 ||
+		    (to[i] >= 'a' && to[i] <= 'z') ||
+		    (to[i] >= 'A' && to[i] <= 'Z'))
+			letters = true;
+	if (!letters || !opts->allow_alnum) {
 		if ((nd = number_encode(to, _("recipient"), out + 1, &len,
 		    err)) < 0)
 			return nd;

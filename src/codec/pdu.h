@@ -182,7 +182,8 @@ enum pdu_smsc_mode pdu_smsc_mode_for(size_t hexlen, int tpdu_len);
  * PDU_SMSC_AUTO the reading that consumes the input exactly wins; else
  * the one that parses at all, with an SMSC first; when both fail, the
  * error reported is that of the SMSC reading unless the first byte cannot
- * be an SMSC length.
+ * be an SMSC length (or that reading failed inside the SMSC field and the
+ * other got past it).
  */
 int pdu_decode(const uint8_t *bytes, size_t len, enum pdu_smsc_mode mode,
     struct pdu_msg *msg, struct sms_err *err);
@@ -203,7 +204,8 @@ struct pdu_submit_opts {
 				   (written as the one octet 00) */
 	bool no_smsc;		/* leave the SMSC field out entirely (modems
 				   that take a bare TPDU) */
-	bool allow_alnum;	/* may `to` be alphanumeric (TON 101)? */
+	bool allow_alnum;	/* may `to` be a name (TON 101) when it has
+				   letters?  Most networks refuse these. */
 	bool status_report;	/* TP-SRR: ask for a status report */
 	int validity_minutes;	/* > 0: relative TP-VP, rounded up to what
 				   it can say (5 min .. 63 weeks); 0: none */
