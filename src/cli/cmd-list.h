@@ -10,10 +10,12 @@
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_pdu_entry;
 extern const struct cmd_entry cmd_segments_entry;
+extern const struct cmd_entry cmd_tui_entry;
 
 #define CMD_LIST \
 	&cmd_config_entry, \
 	&cmd_pdu_entry, \
-	&cmd_segments_entry,
+	&cmd_segments_entry, \
+	&cmd_tui_entry,
 
 #endif

@@ -3,7 +3,8 @@ src_libsmsinbox_la_SOURCES += \
 	src/cli/cmd.c src/cli/cmd.h src/cli/cmd-list.h \
 	src/cli/cmd-config.c \
 	src/cli/cmd-pdu.c \
-	src/cli/cmd-segments.c
+	src/cli/cmd-segments.c \
+	src/cli/cmd-tui.c
 
 bin_PROGRAMS += src/sms-inbox src/sms-send
 src_sms_inbox_SOURCES = src/sms-inbox.c
