@@ -4,3 +4,7 @@ TESTS += $(check_PROGRAMS)
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp tests/lib.sh \
 	tests/test-programs.sh
 TESTS += tests/test-programs.sh
+TESTS += tests/tui/test-tui-basic.sh tests/tui/test-tui-signals.sh \
+	tests/tui/test-keys-doc.sh
+EXTRA_DIST += tests/tui/lib-tui.sh tests/tui/test-tui-basic.sh \
+	tests/tui/test-tui-signals.sh tests/tui/test-keys-doc.sh

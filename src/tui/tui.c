@@ -541,7 +541,7 @@ on_signal(uv_signal_t *h, int signum)
 		endwin();
 		/* Stop ourselves; SIGTSTP is caught, so use SIGSTOP. */
 		raise(SIGSTOP);
-		/* FALLTHROUGH: continued */
+		/* FALLTHROUGH */
 	case SIGCONT:
 		if (t->editor.running)
 			break;
