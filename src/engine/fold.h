@@ -1,0 +1,28 @@
+/*
+ * Text folding for matching people's words: case- and accent-insensitive
+ * comparison of SMS text ("Infó", "INFO" and "info" are one keyword).
+ */
+#ifndef SMS_ENGINE_FOLD_H
+#define SMS_ENGINE_FOLD_H
+
+#include <stddef.h>
+
+struct buf;
+
+/*
+ * Append the folded form of the UTF-8 text s (len bytes) to out: Latin
+ * letters lose their accents and case (U+00C0-U+024F, with ß -> ss and
+ * æ -> ae), combining marks are dropped, other letters are lower-cased
+ * with towlower(), and invalid bytes become U+FFFD.  Returns 0, or
+ * SMS_ETOOBIG / SMS_ENOMEM from the buffer.
+ */
+int fold_text(struct buf *out, const char *s, size_t len);
+
+/*
+ * Decode one UTF-8 character at s (at most len bytes) into *cp.  Returns
+ * its length in bytes (1 for an invalid byte, with *cp = U+FFFD), 0 at
+ * the end.
+ */
+size_t fold_utf8_next(const char *s, size_t len, unsigned *cp);
+
+#endif

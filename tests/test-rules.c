@@ -1,0 +1,619 @@
+/* Tests for engine/rules.c, fold.c and template.c: every match kind,
+ * accents and case, time windows across midnight and time zones, tag
+ * groups, first-message-only, continue/stop, cooldown, caps, loops. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <locale.h>
+
+#include <cmocka.h>
+
+#include "engine/fold.h"
+#include "engine/rules.h"
+#include "engine/template.h"
+#include "util/buf.h"
+
+/* Monday 2026-11-23 00:00 UTC. */
+#define MONDAY 1795392000LL
+#define H(h, m) ((int64_t)(h) * 3600 + (m) * 60)
+#define DAY 86400
+
+/* The rule set most cases run against, in order. */
+static const struct rule fixture[] = {
+	{ .name = "info", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "INFO, Information,infó", .reply = "Hi {first_name}!",
+	  .cooldown = -1 },
+	{ .name = "off", .enabled = false, .match = RULE_KEYWORD,
+	  .pattern = "INFO", .reply = "never", .cooldown = -1 },
+	{ .name = "open", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "HOURS", .hours = "Mon-Fri 09:00-17:00; Sat 10:00-12:00",
+	  .reply = "open", .cooldown = -1 },
+	{ .name = "closed", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "HOURS", .reply = "closed", .cooldown = -1 },
+	{ .name = "night", .enabled = true, .match = RULE_CONTAINS,
+	  .pattern = "urgent", .hours = "22:00-06:00", .reply = "night",
+	  .cooldown = -1 },
+	{ .name = "party", .enabled = true, .match = RULE_PREFIX,
+	  .pattern = "order", .hours = "Fri-Sat 22:00-02:00", .reply = "late",
+	  .cooldown = -1 },
+	{ .name = "vip", .enabled = true, .match = RULE_EXACT,
+	  .pattern = "Call me", .tags = "vip, gold", .reply = "calling",
+	  .cooldown = -1 },
+	{ .name = "welcome", .enabled = true, .match = RULE_REGEX,
+	  .pattern = "^(hello|hi|szia)\\b", .first_only = true, .cont = true,
+	  .reply = "welcome", .cooldown = -1 },
+	{ .name = "price", .enabled = true, .match = RULE_REGEX,
+	  .pattern = "price of (\\w+)", .reply = "{keyword} costs 5",
+	  .cooldown = -1 },
+	{ .name = "arlista", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "ÁRLISTA", .reply = "list", .cooldown = -1 },
+	{ .name = "street", .enabled = true, .match = RULE_CONTAINS,
+	  .pattern = "strasse", .reply = "street", .cooldown = -1 },
+	{ .name = "greet", .enabled = true, .match = RULE_CONTAINS,
+	  .pattern = "hello", .reply = "hello", .cooldown = -1 },
+};
+
+static struct rules *
+fixture_rules(int cooldown, int cap)
+{
+	struct rules *rs;
+	struct sms_err err;
+	size_t i;
+
+	assert_int_equal(rules_new(&rs, cooldown, cap, &err), 0);
+	for (i = 0; i < sizeof fixture / sizeof fixture[0]; i++) {
+		struct rule r = fixture[i];
+
+		r.id = (int64_t)i + 1;
+		if (rules_add(rs, &r, &err) < 0)
+			fail_msg("rule %s: %s", r.name, err.msg);
+	}
+	return rs;
+}
+
+/* "name name ..." of the rules that fired, "name:verdict" of held ones. */
+static void
+describe(const struct rules_result *res, char *out, size_t size)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < res->n && len < size; i++) {
+		const struct rules_outcome *o = &res->outcome[i];
+
+		if (o->verdict == RULE_FIRED)
+			len += (size_t)snprintf(out + len, size - len, "%s%s",
+			    len ? " " : "", o->rule->name);
+		else
+			len += (size_t)snprintf(out + len, size - len,
+			    "%s%s:%s", len ? " " : "", o->rule->name,
+			    rule_verdict_name(o->verdict));
+	}
+}
+
+struct match_case {
+	const char *text;
+	int64_t at;		/* seconds after MONDAY 00:00 UTC */
+	long offset;		/* local time zone, seconds east */
+	bool first;
+	const char *tag;	/* the sender's one tag, or NULL */
+	const char *want;
+	const char *keyword;	/* of the first outcome, or NULL */
+};
+
+static void
+test_rules_match_table(void **state)
+{
+	static const struct match_case cases[] = {
+		/* keyword + aliases, case and accents, punctuation */
+		{ "INFO", H(10, 0), 0, false, NULL, "info", "INFO" },
+		{ "info please", H(10, 0), 0, false, NULL, "info", "INFO" },
+		{ "  Info?", H(10, 0), 0, false, NULL, "info", "INFO" },
+		{ "INFÓ", H(10, 0), 0, false, NULL, "info", "INFO" },
+		{ "information", H(10, 0), 0, false, NULL, "info",
+		  "Information" },
+		{ "infos", H(10, 0), 0, false, NULL, "", NULL },
+		{ "more info", H(10, 0), 0, false, NULL, "", NULL },
+		{ "árlista", H(10, 0), 0, false, NULL, "arlista", "ÁRLISTA" },
+		{ "ARLISTA!", H(10, 0), 0, false, NULL, "arlista", NULL },
+		{ "A\xcc\x81rlista", H(10, 0), 0, false, NULL, "arlista",
+		  NULL },	/* decomposed accent (NFD) */
+		/* hours: office window, fallback rule after it */
+		{ "hours", H(10, 0), 0, false, NULL, "open", NULL },
+		{ "hours", H(8, 59), 0, false, NULL, "open:hours closed",
+		  NULL },
+		{ "hours", H(17, 0), 0, false, NULL, "open:hours closed",
+		  NULL },
+		{ "hours", 5 * DAY + H(11, 0), 0, false, NULL, "open", NULL },
+		{ "hours", 6 * DAY + H(11, 0), 0, false, NULL,
+		  "open:hours closed", NULL },
+		/* time zones: 08:30 UTC is 09:30 in UTC+1, 23:30 UTC Friday
+		 * is Saturday 00:30 in UTC+1 */
+		{ "hours", H(8, 30), 3600, false, NULL, "open", NULL },
+		{ "hours", H(9, 30), -3600, false, NULL, "open:hours closed",
+		  NULL },
+		{ "hours", 4 * DAY + H(16, 30), 3600, false, NULL,
+		  "open:hours closed", NULL },
+		{ "hours", 4 * DAY + H(23, 30), 11 * 3600, false, NULL,
+		  "open", NULL },	/* Sat 10:30 in UTC+11 */
+		/* across midnight */
+		{ "it's URGENT", H(23, 0), 0, false, NULL, "night", NULL },
+		{ "urgent", H(3, 0), 0, false, NULL, "night", NULL },
+		{ "urgent", H(6, 0), 0, false, NULL, "night:hours", NULL },
+		{ "urgent", H(21, 0), 3600, false, NULL, "night", NULL },
+		{ "urgent", H(12, 0), 0, false, NULL, "night:hours", NULL },
+		/* a window starting Friday and Saturday night: Saturday
+		 * and Sunday small hours count, Monday's do not */
+		{ "order 5", 4 * DAY + H(23, 0), 0, false, NULL, "party",
+		  NULL },
+		{ "Order 5", 5 * DAY + H(1, 0), 0, false, NULL, "party",
+		  NULL },
+		{ "order 5", 6 * DAY + H(1, 59), 0, false, NULL, "party",
+		  NULL },
+		{ "order 5", 7 * DAY + H(1, 0), 0, false, NULL,
+		  "party:hours", NULL },
+		{ "order 5", 4 * DAY + H(21, 59), 0, false, NULL,
+		  "party:hours", NULL },
+		{ "reorder", 4 * DAY + H(23, 0), 0, false, NULL, "", NULL },
+		/* exact text and tag groups */
+		{ "call me", H(10, 0), 0, false, "VIP", "vip", NULL },
+		{ " CALL ME ", H(10, 0), 0, false, "gold", "vip", NULL },
+		{ "call me", H(10, 0), 0, false, "bronze", "vip:tags", NULL },
+		{ "call me", H(10, 0), 0, false, NULL, "vip:tags", NULL },
+		{ "call me now", H(10, 0), 0, false, "vip", "", NULL },
+		/* first message only, continue */
+		{ "Hello there", H(10, 0), 0, true, NULL, "welcome greet",
+		  "Hello" },
+		{ "hello there", H(10, 0), 0, false, NULL,
+		  "welcome:first-only greet", NULL },
+		{ "szia", H(10, 0), 0, true, NULL, "welcome", "szia" },
+		{ "hi info", H(10, 0), 0, true, NULL, "welcome", NULL },
+		{ "INFO hello", H(10, 0), 0, false, NULL, "info", NULL },
+		/* regex capture becomes {keyword} */
+		{ "what is the PRICE of apples?", H(10, 0), 0, false, NULL,
+		  "price", "apples" },
+		{ "Straße 5", H(10, 0), 0, false, NULL, "street", NULL },
+		{ "", H(10, 0), 0, false, NULL, "", NULL },
+		{ "\xff\xfe info", H(10, 0), 0, false, NULL, "", NULL },
+	};
+	struct rules *rs = fixture_rules(0, 0);
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct match_case *c = &cases[i];
+		const char *tags[1] = { c->tag };
+		struct rules_input in = {
+			.from = "+36301234567", .text = c->text,
+			.now = MONDAY + c->at, .utc_offset = c->offset,
+			.first_message = c->first, .tags = tags,
+			.n_tags = c->tag ? 1 : 0,
+		};
+		struct rules_result res;
+		char got[512];
+
+		assert_int_equal(rules_eval(rs, &in, &res), 0);
+		describe(&res, got, sizeof got);
+		if (strcmp(got, c->want) != 0)
+			fail_msg("case %zu \"%s\": got \"%s\", want \"%s\"", i,
+			    c->text, got, c->want);
+		if (c->keyword != NULL)
+			assert_string_equal(res.outcome[0].keyword, c->keyword);
+	}
+	rules_free(rs);
+}
+
+/* Replies sent so far, for the hits callback. */
+struct sent {
+	int64_t rule[16];
+	int64_t at[16];
+	size_t n;
+};
+
+static int
+sent_hits(void *data, int64_t rule_id, int64_t since, int64_t *last)
+{
+	struct sent *s = data;
+	size_t i;
+	int n = 0;
+
+	*last = 0;
+	for (i = 0; i < s->n; i++)
+		if ((rule_id == 0 || s->rule[i] == rule_id) &&
+		    s->at[i] >= since) {
+			n++;
+			if (s->at[i] > *last)
+				*last = s->at[i];
+		}
+	return n;
+}
+
+/* Send "text" at t through rs, record what fired; the names that fired. */
+static void
+exchange(struct rules *rs, struct sent *s, const char *from,
+    const char *text, int64_t t, char *got, size_t size)
+{
+	struct rules_input in = {
+		.from = from, .text = text, .now = t, .hits = sent_hits,
+		.hits_data = s,
+	};
+	struct rules_result res;
+	size_t i;
+
+	assert_int_equal(rules_eval(rs, &in, &res), 0);
+	describe(&res, got, size);
+	for (i = 0; i < res.n; i++)
+		if (res.outcome[i].verdict == RULE_FIRED && s->n < 16) {
+			s->rule[s->n] = res.outcome[i].rule->id;
+			s->at[s->n++] = t;
+		}
+}
+
+static void
+test_rules_cooldown_and_caps(void **state)
+{
+	static const struct {
+		const char *text;
+		int64_t at;
+		const char *want;
+	} steps[] = {
+		{ "info", H(10, 0), "info" },
+		{ "info", H(10, 0) + 30, "info:cooldown" },
+		{ "info", H(10, 1) + 1, "info" },	/* global cooldown 60 s */
+		{ "ping", H(10, 2), "ping" },		/* own cooldown 0 */
+		{ "ping", H(10, 2) + 1, "ping" },
+		{ "ping", H(10, 2) + 2, "ping" },
+		{ "ping", H(10, 2) + 3, "ping:daily-cap" },	/* rule cap 3 */
+		{ "info", H(11, 0), "info" },		/* 6th reply today */
+		{ "info", H(12, 0), "info:daily-cap" },	/* global cap 6 */
+		{ "ping", DAY + H(0, 5), "ping" },	/* a new day */
+	};
+	static const struct rule rules[] = {
+		{ .id = 1, .name = "info", .enabled = true,
+		  .match = RULE_KEYWORD, .pattern = "info", .reply = "i",
+		  .cooldown = -1 },
+		{ .id = 2, .name = "ping", .enabled = true,
+		  .match = RULE_EXACT, .pattern = "ping", .reply = "pong",
+		  .cooldown = 0, .daily_cap = 3 },
+	};
+	struct rules *rs;
+	struct sent s = { .n = 0 };
+	char got[256];
+	size_t i;
+
+	assert_int_equal(rules_new(&rs, 60, 6, NULL), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(rules_add(rs, &rules[i], NULL), 0);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		exchange(rs, &s, "+15551230000", steps[i].text,
+		    MONDAY + steps[i].at, got, sizeof got);
+		if (strcmp(got, steps[i].want) != 0)
+			fail_msg("step %zu: got \"%s\", want \"%s\"", i, got,
+			    steps[i].want);
+	}
+	rules_free(rs);
+}
+
+static void
+test_rules_continue_and_stop(void **state)
+{
+	static const struct rule rules[] = {
+		{ .id = 1, .name = "tagger", .enabled = true,
+		  .match = RULE_CONTAINS, .pattern = "refund",
+		  .set_tag = "billing", .cont = true, .cooldown = 0 },
+		{ .id = 2, .name = "refund", .enabled = true,
+		  .match = RULE_KEYWORD, .pattern = "refund", .reply = "r",
+		  .cooldown = 60 },
+		{ .id = 3, .name = "all", .enabled = true,
+		  .match = RULE_REGEX, .pattern = ".", .reply = "we got it",
+		  .cooldown = 0 },
+	};
+	struct rules *rs;
+	struct sent s = { .n = 0 };
+	char got[256];
+	size_t i;
+
+	assert_int_equal(rules_new(&rs, 0, 0, NULL), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(rules_add(rs, &rules[i], NULL), 0);
+	exchange(rs, &s, "+15551230000", "refund please", MONDAY, got,
+	    sizeof got);
+	assert_string_equal(got, "tagger refund");
+	/* In cooldown the keyword rule still wins: the catch-all must not
+	 * answer in its place. */
+	exchange(rs, &s, "+15551230000", "refund please", MONDAY + 5, got,
+	    sizeof got);
+	assert_string_equal(got, "tagger refund:cooldown");
+	exchange(rs, &s, "+15551230000", "my refund?", MONDAY + 6, got,
+	    sizeof got);
+	assert_string_equal(got, "tagger all");
+	rules_free(rs);
+}
+
+static void
+test_rules_loops(void **state)
+{
+	static const struct {
+		const char *from;
+		bool answer;
+	} senders[] = {
+		{ "+36301234567", true },
+		{ "06301234567", false },	/* our own, national form */
+		{ "+36 30 123 4567", false },
+		{ "+15550001111", true },
+		{ "BANK", false },
+		{ "Info123", false },
+		{ "+", false },
+		{ "12", false },
+		{ "1234567890123456", false },
+		{ "", false },
+	};
+	static const char *const own[] = { "+36301234567" };
+	static const struct rule r = { .id = 1, .name = "any",
+		.enabled = true, .match = RULE_CONTAINS, .pattern = "a",
+		.reply = "b", .cooldown = 0 };
+	struct rules *rs;
+	size_t i;
+
+	assert_false(rules_sender_answerable(NULL));
+	assert_int_equal(rules_new(&rs, 0, 0, NULL), 0);
+	assert_int_equal(rules_add(rs, &r, NULL), 0);
+	for (i = 0; i < sizeof senders / sizeof senders[0]; i++) {
+		struct rules_input in = { .from = senders[i].from,
+			.text = "a", .now = MONDAY, .own_numbers = own,
+			.n_own = 1 };
+		struct rules_result res;
+
+		/* The first sender is our own number in this round. */
+		if (i == 0)
+			in.n_own = 0;
+		assert_int_equal(rules_eval(rs, &in, &res), 0);
+		assert_int_equal(res.n, 1);
+		if ((res.fired == 1) != senders[i].answer)
+			fail_msg("sender \"%s\": fired %zu", senders[i].from,
+			    res.fired);
+		if (!senders[i].answer)
+			assert_int_equal(res.outcome[0].verdict,
+			    RULE_HELD_SENDER);
+	}
+	rules_free(rs);
+}
+
+static void
+test_rules_validate(void **state)
+{
+	static const struct {
+		struct rule r;
+		const char *want;	/* part of the error, NULL if valid */
+	} cases[] = {
+		{ { .name = "a", .match = RULE_KEYWORD, .pattern = "A,B",
+		    .reply = "x" }, NULL },
+		{ { .name = "", .match = RULE_KEYWORD, .pattern = "A",
+		    .reply = "x" }, "needs a name" },
+		{ { .name = "a", .match = RULE_KEYWORD, .pattern = "",
+		    .reply = "x" }, "nothing to match" },
+		{ { .name = "a", .match = RULE_KEYWORD, .pattern = "two words",
+		    .reply = "x" }, "single words" },
+		{ { .name = "a", .match = RULE_KEYWORD, .pattern = "A,,B",
+		    .reply = "x" }, "single words" },
+		{ { .name = "a", .match = RULE_REGEX, .pattern = "(",
+		    .reply = "x" }, "bad regular expression" },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x",
+		    .reply = "x", .hours = "Mon-Fri 9-17" }, "hours" },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x",
+		    .reply = "x", .hours = "Moo 09:00-17:00" }, "hours" },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x",
+		    .reply = "x", .hours = "09:00-09:00" }, "hours" },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x",
+		    .reply = "x", .hours = "Sat;Sun 10:00-24:00" }, NULL },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x",
+		    .reply = "Hi {nmae}" }, "unknown placeholder {nmae}" },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x",
+		    .reply = "Hi {name" }, "without" },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x" },
+		  "does nothing" },
+		{ { .name = "a", .match = RULE_EXACT, .pattern = "x",
+		    .opt_out = true }, NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct sms_err err;
+		int rc;
+
+		sms_err_clear(&err);
+		rc = rule_validate(&cases[i].r, &err);
+		if (cases[i].want == NULL) {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, err.msg);
+		} else if (rc != SMS_EDATA ||
+		    strstr(err.msg, cases[i].want) == NULL)
+			fail_msg("case %zu: rc %d \"%s\", want \"%s\"", i, rc,
+			    err.msg, cases[i].want);
+	}
+}
+
+static void
+test_rules_hours_table(void **state)
+{
+	static const struct {
+		const char *spec;
+		int64_t t;	/* local time after MONDAY 00:00 */
+		int want;
+	} cases[] = {
+		{ NULL, 0, 1 },
+		{ "", 0, 1 },
+		{ "Sun", 6 * DAY + H(23, 59), 1 },
+		{ "Sun", 7 * DAY, 0 },
+		{ "sunday 10:00-24:00", 6 * DAY + H(23, 59), 1 },
+		{ "Fri-Mon", 2 * DAY, 0 },	/* wraps over the weekend */
+		{ "Fri-Mon", 7 * DAY + H(1, 0), 1 },
+		{ "Mon,Wed 08:00-09:00", 2 * DAY + H(8, 30), 1 },
+		{ "Mon,Wed 08:00-09:00", DAY + H(8, 30), 0 },
+		{ "23:00-01:00", H(0, 30), 1 },	/* Sunday's window */
+		{ "Mon 23:00-01:00", H(0, 30), 0 },
+		{ "Mon 23:00-01:00", DAY + H(0, 59), 1 },
+		{ "Mon 23:00-01:00", DAY + H(1, 0), 0 },
+		{ "Sun 23:00-01:00", H(0, 30), 1 },	/* into Monday */
+		{ "09:00-10:00; 14:00-15:00", H(14, 10), 1 },
+		{ "09:00-10:00; 14:00-15:00", H(12, 0), 0 },
+		{ "09:00-10:00; 14:00-15:00", -DAY + H(9, 0), 1 },
+		{ "25:00-26:00", 0, -1 },
+		{ "09:00-10:00;", 0, -1 },
+		{ "Mon-", 0, -1 },
+		{ "09:60-10:00", 0, -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int got = rules_hours_match(cases[i].spec,
+		    MONDAY + cases[i].t);
+
+		if (got != cases[i].want)
+			fail_msg("case %zu \"%s\": got %d, want %d", i,
+			    cases[i].spec ? cases[i].spec : "(null)", got,
+			    cases[i].want);
+	}
+}
+
+static void
+test_rules_fold(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "", "" },
+		{ "ABC xyz", "abc xyz" },
+		{ "ÁRVÍZTŰRŐ TÜKÖRFÚRÓGÉP", "arvizturo tukorfurogep" },
+		{ "Straße Æon Łódź", "strasse aeon lodz" },
+		{ "e\xcc\x81", "e" },
+		{ "ΑΒΓ", "αβγ" },
+		{ "\xc3", "\xef\xbf\xbd" },
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "€5", "€5" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b;
+
+		buf_init(&b, 1024);
+		assert_int_equal(fold_text(&b, cases[i].in,
+		    strlen(cases[i].in)), 0);
+		assert_string_equal(b.data ? b.data : "", cases[i].want);
+		buf_fini(&b);
+	}
+}
+
+static void
+test_template_render_table(void **state)
+{
+	static const struct {
+		const char *tpl, *name, *want, *err;
+	} cases[] = {
+		{ "", "Anna Kovács", "", NULL },
+		{ "Hi {first_name}!", "Anna Kovács", "Hi Anna!", NULL },
+		{ "Hi {name}, {number}", "Anna Kovács",
+		  "Hi Anna Kovács, +3630", NULL },
+		{ "Hi {first_name}.", NULL, "Hi .", NULL },
+		{ "{keyword}: {date}", NULL, "INFO: 2026-11-24", NULL },
+		{ "{{literal}} }}", NULL, "{literal} }", NULL },
+		{ "{bogus}", NULL, NULL, "unknown placeholder {bogus}" },
+		{ "a } b", NULL, NULL, "without" },
+		{ "a {name", NULL, NULL, "without" },
+		{ "{na{me}", NULL, NULL, "without" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		/* 23:30 UTC Monday is Tuesday in UTC+1. */
+		struct template_vars v = { cases[i].name, "+3630", "INFO",
+			MONDAY + H(23, 30), 3600 };
+		struct sms_err err;
+		struct buf b;
+		int rc;
+
+		buf_init(&b, 256);
+		sms_err_clear(&err);
+		rc = template_render(&b, cases[i].tpl, &v, &err);
+		if (cases[i].want != NULL) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(b.data ? b.data : "",
+			    cases[i].want);
+		} else {
+			assert_int_equal(rc, SMS_EDATA);
+			assert_non_null(strstr(err.msg, cases[i].err));
+		}
+		buf_fini(&b);
+	}
+}
+
+static void
+test_template_limit(void **state)
+{
+	struct template_vars v = { "A very long name indeed", "+1", "K", 0,
+		0 };
+	struct buf b;
+
+	buf_init(&b, 10);
+	assert_int_equal(template_render(&b, "{name}", &v, NULL),
+	    SMS_ETOOBIG);
+	buf_fini(&b);
+}
+
+static void
+test_rules_many(void **state)
+{
+	struct rules *rs;
+	struct rules_result res;
+	struct rules_input in = { .from = "+15550001111", .text = "KW999 x",
+		.now = MONDAY };
+	char name[32], pat[32];
+	int i;
+
+	assert_int_equal(rules_new(&rs, 0, 0, NULL), 0);
+	for (i = 0; i < 1000; i++) {
+		struct rule r = { .id = i + 1, .name = name, .enabled = true,
+			.match = RULE_KEYWORD, .pattern = pat, .reply = "x",
+			.cooldown = 0 };
+
+		snprintf(name, sizeof name, "r%d", i);
+		snprintf(pat, sizeof pat, "kw%d", i);
+		assert_int_equal(rules_add(rs, &r, NULL), 0);
+	}
+	assert_int_equal(rules_count(rs), 1000);
+	assert_string_equal(rules_get(rs, 999)->name, "r999");
+	assert_null(rules_get(rs, 1000));
+	assert_int_equal(rules_eval(rs, &in, &res), 0);
+	assert_int_equal(res.fired, 1);
+	assert_int_equal(res.outcome[0].rule->id, 1000);
+	rules_free(rs);
+	rules_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules_match_table),
+		cmocka_unit_test(test_rules_cooldown_and_caps),
+		cmocka_unit_test(test_rules_continue_and_stop),
+		cmocka_unit_test(test_rules_loops),
+		cmocka_unit_test(test_rules_validate),
+		cmocka_unit_test(test_rules_hours_table),
+		cmocka_unit_test(test_rules_fold),
+		cmocka_unit_test(test_template_render_table),
+		cmocka_unit_test(test_template_limit),
+		cmocka_unit_test(test_rules_many),
+	};
+
+	setlocale(LC_ALL, "");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
