@@ -1,9 +1,16 @@
 ## src/engine: backend interface, outbox, router, rules, IPC, sim.
 src_libsmsinbox_la_SOURCES += src/engine/backend.h \
 	src/engine/fold.c src/engine/fold.h \
+	src/engine/hooks.c src/engine/hooks.h \
+	src/engine/ipc.c src/engine/ipc.h \
+	src/engine/lock.c src/engine/lock.h \
 	src/engine/rules.c src/engine/rules.h \
 	src/engine/template.c src/engine/template.h
 
 check_PROGRAMS += tests/test-rules
 tests_test_rules_SOURCES = tests/test-rules.c
 tests_test_rules_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-engine-io
+tests_test_engine_io_SOURCES = tests/test-engine-io.c
+tests_test_engine_io_LDADD = $(TEST_LIBS)
