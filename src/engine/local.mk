@@ -1,9 +1,16 @@
 ## src/engine: backend interface, outbox, router, rules, IPC, sim.
 src_libsmsinbox_la_SOURCES += src/engine/backend.h \
+	src/engine/private.h \
+	src/engine/engine.c src/engine/engine.h \
 	src/engine/fold.c src/engine/fold.h \
+	src/engine/health.c \
 	src/engine/hooks.c src/engine/hooks.h \
+	src/engine/inbound.c \
 	src/engine/ipc.c src/engine/ipc.h \
 	src/engine/lock.c src/engine/lock.h \
+	src/engine/outbox.c \
+	src/engine/router.c \
+	src/engine/sim.c src/engine/sim.h \
 	src/engine/rules.c src/engine/rules.h \
 	src/engine/template.c src/engine/template.h
 
@@ -14,3 +21,7 @@ tests_test_rules_LDADD = $(TEST_LIBS)
 check_PROGRAMS += tests/test-engine-io
 tests_test_engine_io_SOURCES = tests/test-engine-io.c
 tests_test_engine_io_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-engine
+tests_test_engine_SOURCES = tests/test-engine.c
+tests_test_engine_LDADD = $(TEST_LIBS)

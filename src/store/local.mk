@@ -8,7 +8,9 @@ src_libsmsinbox_la_SOURCES += \
 	src/store/contact.c src/store/contact.h \
 	src/store/search.c src/store/search.h \
 	src/store/fragment.c src/store/fragment.h \
-	src/store/event.c src/store/event.h
+	src/store/event.c src/store/event.h \
+	src/store/outbox.c src/store/outbox.h \
+	src/store/rule.c src/store/rule.h
 
 check_PROGRAMS += tests/test-store
 tests_test_store_SOURCES = tests/test-store.c

@@ -89,13 +89,19 @@ static const struct conf_key keys[] = {
 	/* sim */
 	{ "backend", "reply_delay", CT_INT, 0, 3600000, NULL, "sim", false },
 	{ "backend", "deliver_delay", CT_INT, 0, 3600000, NULL, "sim", false },
+	{ "backend", "ledger", CT_PATH, 0, 0, NULL, "sim", false },
 
 	{ "routing", "primary", CT_STR, 0, 0, NULL, NULL, false },
 	{ "routing", "fallback", CT_STR, 0, 0, NULL, NULL, false },
 	{ "routing", "maintenance", CT_STR, 0, 0, NULL, NULL, true },
+	{ "routing", "probe_interval", CT_INT, 1, 3600, NULL, NULL, false },
 
 	{ "outbox", "max_attempts", CT_INT, 1, 1000, NULL, NULL, false },
 	{ "outbox", "max_segments", CT_INT, 1, 255, NULL, NULL, false },
+	{ "outbox", "retry_base", CT_INT, 1, 3600, NULL, NULL, false },
+
+	{ "inbound", "fragment_timeout", CT_INT, 60, 604800, NULL, NULL,
+	    false },
 
 	{ "autoreply", "enabled", CT_BOOL, 0, 0, NULL, NULL, false },
 	{ "autoreply", "cooldown", CT_INT, 0, 31536000, NULL, NULL, false },

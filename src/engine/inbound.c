@@ -1,0 +1,575 @@
+/*
+ * The inbound pipeline: store -> reassembly -> opt-out keywords ->
+ * autoreply rules -> notify.  A message is committed before the backend
+ * may delete or acknowledge it; the opt-out handling and the rules' replies
+ * and hits are written in the same transaction, so a crash never leaves a
+ * message stored but unanswered, or answered twice.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codec/concat.h"
+#include "engine/fold.h"
+#include "engine/hooks.h"
+#include "engine/private.h"
+#include "engine/rules.h"
+#include "engine/template.h"
+#include "store/contact.h"
+#include "store/fragment.h"
+#include "store/message.h"
+#include "store/rule.h"
+#include "store/store.h"
+#include "store/thread.h"
+#include "util/buf.h"
+#include "util/conf.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/loop.h"
+
+#define INBOUND_REPLY_MAX 1600
+#define INBOUND_OWN_MAX 16
+
+#define DEFAULT_STOP "STOP,STOPALL,UNSUBSCRIBE,CANCEL,END,QUIT"
+#define DEFAULT_START "START,UNSTOP"
+#define DEFAULT_HELP "HELP"
+
+static long
+utc_offset(int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return tm.tm_gmtoff;
+}
+
+/* Convert a stored rule to the matcher's form (borrowing strings). */
+static int
+rule_from_store(const struct store_rule *s, struct rule *r, char *pattern,
+    size_t size)
+{
+	int m = rule_match_parse(s->match_kind);
+
+	memset(r, 0, sizeof *r);
+	if (m < 0)
+		return -1;
+	r->id = s->id;
+	r->name = s->name;
+	r->enabled = s->enabled;
+	r->match = (enum rule_match)m;
+	if (m == RULE_KEYWORD && s->aliases != NULL && *s->aliases != '\0')
+		snprintf(pattern, size, "%s,%s", s->pattern ? s->pattern : "",
+		    s->aliases);
+	else
+		snprintf(pattern, size, "%s", s->pattern ? s->pattern : "");
+	r->pattern = pattern;
+	r->reply = s->reply;
+	r->hours = s->hours;
+	r->tags = s->sender_tag;
+	r->set_tag = s->action_tag;
+	r->assign = s->action_assign;
+	r->opt_out = s->action_optout;
+	r->first_only = s->first_only;
+	r->cont = s->continue_after;
+	r->cooldown = s->cooldown;
+	r->daily_cap = s->daily_cap;
+	return 0;
+}
+
+int
+inbound_rules_reload(struct engine *e, bool force)
+{
+	struct store_rules sr;
+	struct rules *rs;
+	struct sms_err err;
+	int64_t gen;
+	size_t i;
+
+	if (store_rules_generation(e->st, &gen, &err) < 0) {
+		log_err("rules: %s", err.msg);
+		return -1;
+	}
+	if (!force && e->rules_loaded && gen == e->rules_gen)
+		return 0;
+	if (store_rule_list(e->st, &sr, &err) < 0) {
+		log_err("rules: %s", err.msg);
+		return -1;
+	}
+	if (rules_new(&rs, (int)conf_get_int(e->cfg, "autoreply", "cooldown",
+	    3600), (int)conf_get_int(e->cfg, "autoreply", "daily_cap", 10),
+	    &err) < 0) {
+		store_rules_fini(&sr);
+		return -1;
+	}
+	for (i = 0; i < sr.n; i++) {
+		struct rule r;
+		char pattern[2048];
+
+		if (rule_from_store(&sr.v[i], &r, pattern, sizeof pattern) < 0 ||
+		    rules_add(rs, &r, &err) < 0)
+			log_warn("rule %lld (%s) is skipped: %s",
+			    (long long)sr.v[i].id, sr.v[i].name,
+			    err.msg[0] ? err.msg : "unknown match kind");
+		sms_err_clear(&err);
+	}
+	store_rules_fini(&sr);
+	rules_free(e->rules);
+	e->rules = rs;
+	e->rules_gen = gen;
+	if (e->rules_loaded)
+		log_info("%zu autoreply rules loaded", rules_count(rs));
+	e->rules_loaded = true;
+	return 0;
+}
+
+/* Whether the folded, trimmed text is one of the words in list. */
+static bool
+is_word(const char *text, const char *list)
+{
+	struct buf t, w;
+	const char *p = list;
+	size_t len;
+	bool hit = false;
+
+	buf_init(&t, 256);
+	if (fold_text(&t, text, strlen(text)) < 0 || t.data == NULL) {
+		buf_fini(&t);
+		return false;
+	}
+	/* trim blanks and trailing punctuation: "Stop." is STOP */
+	len = t.len;
+	while (len > 0 && (isspace((unsigned char)t.data[len - 1]) ||
+	    strchr(".!", t.data[len - 1]) != NULL))
+		len--;
+	t.data[len] = '\0';
+	text = t.data + strspn(t.data, " \t\r\n");
+	while (!hit && p != NULL) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		while (n > 0 && isspace((unsigned char)*p)) {
+			p++;
+			n--;
+		}
+		while (n > 0 && isspace((unsigned char)p[n - 1]))
+			n--;
+		buf_init(&w, 256);
+		if (n > 0 && fold_text(&w, p, n) == 0 && w.data != NULL &&
+		    strcmp(w.data, text) == 0)
+			hit = true;
+		buf_fini(&w);
+		p = comma ? comma + 1 : NULL;
+	}
+	buf_fini(&t);
+	return hit;
+}
+
+/* Queue a text to peer inside the current transaction. */
+static int
+queue_reply(struct engine *e, const char *peer, const char *body,
+    const char *author, bool to_opted_out, int64_t *id, struct sms_err *err)
+{
+	struct store_outgoing o;
+
+	memset(&o, 0, sizeof o);
+	o.to = peer;
+	o.body = body;
+	o.author = author;
+	o.to_opted_out = to_opted_out;
+	return store_message_queue(e->st, &o, id, err);
+}
+
+/*
+ * STOP, START and HELP.  Returns 1 when the message was one of them (the
+ * rules are not asked), 0 when not, negative on a store error.
+ */
+static int
+opt_words(struct engine *e, const char *peer, const char *text,
+    bool answerable, bool *queued, struct sms_err *err)
+{
+	const char *stop = conf_get_str(e->cfg, "autoreply", "stop_words",
+	    DEFAULT_STOP);
+	const char *start = conf_get_str(e->cfg, "autoreply", "start_words",
+	    DEFAULT_START);
+	const char *help = conf_get_str(e->cfg, "autoreply", "help_words",
+	    DEFAULT_HELP);
+	bool out = false;
+	int rc;
+
+	if (is_word(text, stop)) {
+		if ((rc = store_optout_get(e->st, peer, &out, NULL, err)) < 0)
+			return rc;
+		if ((rc = store_optout_set(e->st, peer, true, 0, err)) < 0)
+			return rc;
+		log_info("%s opted out", peer);
+		/* One confirmation: a second STOP is not answered. */
+		if (!out && answerable) {
+			if ((rc = queue_reply(e, peer, conf_get_str(e->cfg,
+			    "autoreply", "stop_reply", _("You are "
+			    "unsubscribed and will get no more messages. "
+			    "Reply START to subscribe again.")), "optout",
+			    true, NULL, err)) < 0)
+				return rc;
+			*queued = true;
+		}
+		return 1;
+	}
+	if (is_word(text, start)) {
+		if ((rc = store_optout_get(e->st, peer, &out, NULL, err)) < 0)
+			return rc;
+		if (!out)
+			return 1;
+		if ((rc = store_optout_set(e->st, peer, false, 0, err)) < 0)
+			return rc;
+		log_info("%s opted back in", peer);
+		if (answerable) {
+			if ((rc = queue_reply(e, peer, conf_get_str(e->cfg,
+			    "autoreply", "start_reply", _("You are "
+			    "subscribed again. Reply STOP to unsubscribe.")),
+			    "optout", false, NULL, err)) < 0)
+				return rc;
+			*queued = true;
+		}
+		return 1;
+	}
+	if (is_word(text, help)) {
+		if (answerable) {
+			rc = queue_reply(e, peer, conf_get_str(e->cfg,
+			    "autoreply", "help_reply", _("Reply STOP to "
+			    "unsubscribe.")), "optout", false, NULL, err);
+			if (rc == SMS_EOPTOUT)
+				return 1;
+			if (rc < 0)
+				return rc;
+			*queued = true;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+struct hits_ctx {
+	struct engine *e;
+	const char *peer;
+};
+
+static int
+hits_cb(void *data, int64_t rule_id, int64_t since, int64_t *last)
+{
+	struct hits_ctx *h = data;
+
+	return store_rule_hits_count(h->e->st, h->peer, rule_id, since, last,
+	    NULL);
+}
+
+/* Own numbers: [autoreply] own_numbers and every backend's from. */
+static size_t
+own_numbers(struct engine *e, const char *to, const char **v, char *buf,
+    size_t size)
+{
+	const char *list = conf_get(e->cfg, "autoreply", "own_numbers");
+	size_t n = 0, i;
+
+	if (to != NULL)
+		v[n++] = to;
+	for (i = 0; i < e->n_be && n < INBOUND_OWN_MAX; i++) {
+		const char *f = conf_get(e->cfg, e->be[i].b.section, "from");
+
+		if (f != NULL)
+			v[n++] = f;
+	}
+	if (list != NULL) {
+		char *p, *save = NULL;
+
+		snprintf(buf, size, "%s", list);
+		for (p = strtok_r(buf, ", ", &save); p != NULL &&
+		    n < INBOUND_OWN_MAX; p = strtok_r(NULL, ", ", &save))
+			v[n++] = p;
+	}
+	return n;
+}
+
+/* Run the rules for a new message, inside the transaction. */
+static int
+apply_rules(struct engine *e, const struct store_message *m, bool *queued,
+    struct sms_err *err)
+{
+	struct store_contact c;
+	struct store_messages page;
+	struct rules_result res;
+	struct hits_ctx hc = { e, m->peer };
+	struct rules_input in;
+	const char *own[INBOUND_OWN_MAX];
+	char ownbuf[512];
+	bool have_contact;
+	int64_t now = loop_wall_now();
+	size_t i;
+	int rc;
+
+	if (!e->autoreply || e->rules == NULL || rules_count(e->rules) == 0)
+		return 0;
+	memset(&in, 0, sizeof in);
+	have_contact = store_contact_find_number(e->st, m->peer, &c,
+	    NULL) == 0;
+	in.from = m->peer;
+	in.text = m->body;
+	in.now = now;
+	in.utc_offset = utc_offset(now);
+	if (store_message_page(e->st, m->thread_id, 0, 2, &page, err) < 0)
+		return err->code;
+	in.first_message = page.n <= 1;
+	store_messages_fini(&page);
+	if (have_contact) {
+		in.tags = (const char *const *)c.tags.v;
+		in.n_tags = c.tags.n;
+	}
+	in.own_numbers = own;
+	in.n_own = own_numbers(e, m->our_number, own, ownbuf, sizeof ownbuf);
+	in.hits = hits_cb;
+	in.hits_data = &hc;
+	rc = rules_eval(e->rules, &in, &res);
+	for (i = 0; rc == 0 && i < res.n; i++) {
+		const struct rules_outcome *o = &res.outcome[i];
+		const struct rule *r = o->rule;
+		int64_t reply_id = 0;
+		char author[32], detail[128];
+
+		snprintf(detail, sizeof detail, "%s", o->keyword);
+		if (o->verdict == RULE_FIRED) {
+			if (r->reply != NULL) {
+				struct template_vars v = {
+					have_contact && c.name[0] ? c.name :
+					    NULL, m->peer, o->keyword, now,
+					in.utc_offset };
+				struct buf body;
+
+				buf_init(&body, INBOUND_REPLY_MAX);
+				snprintf(author, sizeof author, "rule:%lld",
+				    (long long)r->id);
+				rc = template_render(&body, r->reply, &v, err);
+				if (rc == 0 && body.len > 0)
+					rc = queue_reply(e, m->peer, body.data,
+					    author, false, &reply_id, err);
+				buf_fini(&body);
+				if (rc == SMS_EOPTOUT) {
+					snprintf(detail, sizeof detail,
+					    "opted out");
+					rc = 0;
+				} else if (rc < 0)
+					break;
+				else
+					*queued = *queued || reply_id > 0;
+			}
+			if (r->set_tag != NULL && (rc = store_contact_tag_number(
+			    e->st, m->peer, r->set_tag, err)) < 0)
+				break;
+			if (r->assign != NULL && (rc = store_thread_assign(
+			    e->st, m->thread_id, r->assign, err)) < 0)
+				break;
+			if (r->opt_out && (rc = store_optout_set(e->st,
+			    m->peer, true, 0, err)) < 0)
+				break;
+			log_info("rule %lld (%s) answered message %lld",
+			    (long long)r->id, r->name, (long long)m->id);
+		}
+		rc = store_rule_hit_add(e->st, r->id, m->id, reply_id, m->peer,
+		    rule_verdict_name(o->verdict), detail, now, err);
+	}
+	if (have_contact)
+		store_contact_fini(&c);
+	return rc < 0 ? rc : 0;
+}
+
+/* Store one whole message and run the pipeline on it.  Returns 0 once
+ * it is committed (new or a duplicate). */
+static int
+take_whole(struct engine *e, struct engine_backend *eb,
+    const struct store_inbound *si)
+{
+	struct store_message m;
+	struct sms_err err;
+	bool queued = false, answerable;
+	int64_t id = 0;
+	json_t *j;
+	int rc, isnew;
+
+	memset(&m, 0, sizeof m);
+	sms_err_clear(&err);
+	if ((rc = store_tx_begin(e->st, &err)) < 0)
+		goto fail;
+	if ((isnew = store_message_insert_inbound(e->st, si, &id, &err)) < 0) {
+		rc = isnew;
+		goto rollback;
+	}
+	if (isnew == 0) {
+		store_tx_rollback(e->st);
+		log_debug("duplicate message from %s dropped", si->from);
+		return 0;
+	}
+	if ((rc = store_message_get(e->st, id, &m, &err)) < 0)
+		goto rollback;
+	answerable = rules_sender_answerable(m.peer);
+	if ((rc = opt_words(e, m.peer, m.body, answerable, &queued,
+	    &err)) < 0)
+		goto rollback;
+	if (rc == 0 && (rc = apply_rules(e, &m, &queued, &err)) < 0)
+		goto rollback;
+	if ((rc = store_tx_commit(e->st, &err)) < 0)
+		goto fail;
+	log_debug("message %lld from %s stored (%s)", (long long)id, m.peer,
+	    eb->b.name);
+	engine_message_event(e, id, "received");
+	if (e->hooks != NULL) {
+		j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+		    (json_int_t)id, "number", m.peer, "state", "received",
+		    "body", m.body, "backend", eb->b.name);
+		hooks_fire(e->hooks, HOOK_RECEIVE, j);
+		json_decref(j);
+	}
+	store_message_fini(&m);
+	if (queued)
+		outbox_kick(e);
+	return 0;
+rollback:
+	store_tx_rollback(e->st);
+fail:
+	log_err("cannot store a message from %s: %s", si->from, err.msg);
+	store_message_fini(&m);
+	return rc < 0 ? rc : SMS_ESTORE;
+}
+
+/* The fragments key: backend, sender, reference and total. */
+static void
+frag_key(char *key, size_t size, const char *backend, const char *from,
+    unsigned ref, unsigned total)
+{
+	snprintf(key, size, "%s|%s|%u|%u", backend, from, ref, total);
+}
+
+/* Join what is held for key (gaps: with markers) and store it. */
+static int
+join_and_take(struct engine *e, struct engine_backend *eb, const char *key,
+    bool gaps)
+{
+	struct store_fragments fs;
+	struct concat_part *parts = NULL;
+	struct store_inbound si;
+	struct sms_err err;
+	unsigned ref = 0, total = 0;
+	char *text = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = store_fragment_parts(e->st, key, &fs, &err)) < 0)
+		return rc;
+	if (fs.n == 0) {
+		store_fragments_fini(&fs);
+		return 0;
+	}
+	total = fs.v[0].total;
+	if (sscanf(key, "%*[^|]|%*[^|]|%u|", &ref) != 1)
+		ref = 0;
+	if ((parts = calloc(fs.n, sizeof *parts)) == NULL) {
+		store_fragments_fini(&fs);
+		return SMS_ENOMEM;
+	}
+	for (i = 0; i < fs.n; i++) {
+		parts[i].seq = fs.v[i].seq;
+		parts[i].text = fs.v[i].body;
+		parts[i].len = strlen(fs.v[i].body);
+	}
+	if ((rc = concat_join(parts, fs.n, total, gaps, &text, &err)) == 0) {
+		memset(&si, 0, sizeof si);
+		si.backend = eb != NULL ? eb->b.name : fs.v[0].backend;
+		si.from = fs.v[0].sender;
+		si.to = fs.v[0].our_number;
+		si.body = text;
+		si.encoding = fs.v[0].encoding;
+		si.segments = (int)total;
+		si.remote_at = fs.v[0].remote_at;
+		si.concat_ref = ref;
+		si.concat_total = total;
+		si.concat_seq = 0;
+		if (eb == NULL)
+			eb = engine_backend_find(e, fs.v[0].backend);
+		if (eb != NULL && (rc = take_whole(e, eb, &si)) == 0)
+			rc = store_fragment_delete(e->st, key, &err);
+	}
+	free(text);
+	free(parts);
+	store_fragments_fini(&fs);
+	return rc;
+}
+
+int
+inbound_receive(struct engine *e, struct engine_backend *eb,
+    const struct backend_inbound *in)
+{
+	struct store_fragment f;
+	struct store_inbound si;
+	struct sms_err err;
+	char key[256];
+	unsigned have = 0;
+	int rc;
+
+	if (in->from == NULL || in->body == NULL)
+		return SMS_EINVAL;
+	if (in->concat_total > 1) {
+		frag_key(key, sizeof key, eb->b.name, in->from,
+		    in->concat_ref, in->concat_total);
+		memset(&f, 0, sizeof f);
+		f.key = key;
+		f.seq = in->concat_seq;
+		f.total = in->concat_total;
+		f.backend = eb->b.name;
+		f.sender = (char *)in->from;
+		f.our_number = (char *)in->to;
+		f.body = (char *)in->body;
+		f.encoding = (char *)in->encoding;
+		f.remote_at = in->sent_at;
+		if ((rc = store_fragment_add(e->st, &f, &have, &err)) < 0) {
+			log_err("cannot keep a message part from %s: %s",
+			    in->from, err.msg);
+			return rc;
+		}
+		if (have < in->concat_total)
+			return 0;	/* stored: the rest will come */
+		return join_and_take(e, eb, key, false);
+	}
+	memset(&si, 0, sizeof si);
+	si.backend = eb->b.name;
+	si.from = in->from;
+	si.to = in->to;
+	si.body = in->body;
+	si.encoding = in->encoding;
+	si.segments = 1;
+	si.remote_at = in->sent_at;
+	si.remote_id = in->remote_id;
+	return take_whole(e, eb, &si);
+}
+
+void
+inbound_expire(struct engine *e)
+{
+	struct store_strv keys;
+	struct sms_err err;
+	size_t i;
+
+	if (store_fragment_expired(e->st, loop_wall_now() -
+	    e->fragment_timeout, &keys, &err) < 0) {
+		log_err("fragments: %s", err.msg);
+		return;
+	}
+	for (i = 0; i < keys.n; i++) {
+		log_info("delivering an incomplete message (%s) after %d s",
+		    keys.v[i], e->fragment_timeout);
+		join_and_take(e, NULL, keys.v[i], true);
+	}
+	store_strv_fini(&keys);
+}

@@ -1,0 +1,24 @@
+/*
+ * Outbox queries the engine needs beyond store/message.h: claiming only
+ * the messages routed to one backend by name (sms-send --backend), which
+ * must go out even while the router sends everything else elsewhere.
+ */
+#ifndef SMS_STORE_OUTBOX_H
+#define SMS_STORE_OUTBOX_H
+
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct store;
+struct store_message;
+
+/*
+ * Like store_message_claim(), but only messages whose route is backend
+ * (not the unrouted ones).  Returns 1 with *out filled (caller runs
+ * store_message_fini()), 0 when none is due.
+ */
+int store_outbox_claim_routed(struct store *st, const char *backend,
+    int64_t now, struct store_message *out, struct sms_err *err);
+
+#endif
