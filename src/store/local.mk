@@ -15,3 +15,9 @@ src_libsmsinbox_la_SOURCES += \
 check_PROGRAMS += tests/test-store
 tests_test_store_SOURCES = tests/test-store.c
 tests_test_store_LDADD = $(TEST_LIBS)
+
+## The statistics view's figures (tui/view-stats.c).
+src_libsmsinbox_la_SOURCES += src/store/stats.c src/store/stats.h
+check_PROGRAMS += tests/test-store-stats
+tests_test_store_stats_SOURCES = tests/test-store-stats.c
+tests_test_store_stats_LDADD = $(TEST_LIBS)

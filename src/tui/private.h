@@ -186,6 +186,7 @@ struct view *view_conversation_new(struct tui *t, int64_t thread_id,
     int64_t focus_id);
 struct view *view_search_new(struct tui *t, const char *query);
 struct view *view_contacts_new(struct tui *t);
+struct view *view_stats_new(struct tui *t);
 
 /* view-compose.c: open the compose box for a reply in a thread, for a
  * number (open_after: show its conversation once sent), or after asking

@@ -417,6 +417,10 @@ global_action(struct tui *t, enum keymap_action action)
 		if (top->ops->ctx != KEYMAP_CTX_CONTACTS)
 			tui_push(t, view_contacts_new(t));
 		break;
+	case KEYMAP_STATS:
+		if (top->ops->ctx != KEYMAP_CTX_STATS)
+			tui_push(t, view_stats_new(t));
+		break;
 	case KEYMAP_COMPOSE_NEW:
 		compose_prompt(t);
 		break;

@@ -5,7 +5,12 @@ if [ -z "${TMUX_BIN:-}" ] || ! [ -x "$TMUX_BIN" ]; then
 	echo "tmux not found: skipping"
 	exit 77
 fi
-SOCK="sms-tui-$$-$(basename "$0" .sh)"
+# Each tui_start gets a socket of its own: a server just killed may still
+# be going away, and tmux refuses to start a new one on its socket.
+SOCK_BASE="sms-tui-$$-$(basename "$0" .sh)"
+SOCK="$SOCK_BASE-0"
+SOCKS=""
+starts=0
 WAIT_SECS=${TUI_WAIT_SECS:-15}
 export SMS_INBOX_CONFIG="$TMPD/config"
 export XDG_CONFIG_HOME="$TMPD/xdg-config" XDG_DATA_HOME="$TMPD/xdg-data"
@@ -19,12 +24,20 @@ if ! [ -f "$SMS_INBOX_CONFIG" ]; then
 fi
 
 tmx() { "$TMUX_BIN" -L "$SOCK" -f /dev/null "$@"; }
-trap 'tmx kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
+kill_servers() {
+	for s in $SOCKS; do
+		"$TMUX_BIN" -L "$s" kill-server 2>/dev/null
+	done
+}
+trap 'kill_servers; rm -rf "$TMPD"' EXIT
 
 # tui_start ARGS...: run sms-inbox ARGS in an 80x24 pane.  A wrapper
 # records the exit status and whether the terminal settings came back as
 # they were ("stty-same"), then waits so the pane can be read.
 tui_start() {
+	starts=$((starts + 1))
+	SOCK="$SOCK_BASE-$starts"
+	SOCKS="$SOCKS $SOCK"
 	cat >"$TMPD/run.sh" <<WRAP
 #!/bin/sh
 echo \$\$ >"$TMPD/wrapper.pid"

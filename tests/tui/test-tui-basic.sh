@@ -22,7 +22,10 @@ wait_for "UCS-2 because of “ő” (U+0151)" "names what forced UCS-2"
 keys Enter
 wait_for "queued" "sending shows the message queued"
 wait_for "Szia, jövök 5-re ő" "the conversation shows the text"
-keys q
+keys S
+wait_for "Messages per day" "S shows statistics"
+wait_for "not confirmed yet" "delivery figures count the queued message"
+keys q q
 wait_for "+36301234567" "thread list has the new thread"
 wait_for "You: Szia" "preview of the last message"
 
