@@ -6,6 +6,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/store/message.c src/store/message.h \
 	src/store/thread.c src/store/thread.h \
 	src/store/contact.c src/store/contact.h \
+	src/store/contact-io.c src/store/contact-io.h \
 	src/store/search.c src/store/search.h \
 	src/store/fragment.c src/store/fragment.h \
 	src/store/event.c src/store/event.h \
@@ -21,3 +22,8 @@ src_libsmsinbox_la_SOURCES += src/store/stats.c src/store/stats.h
 check_PROGRAMS += tests/test-store-stats
 tests_test_store_stats_SOURCES = tests/test-store-stats.c
 tests_test_store_stats_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-contacts
+tests_test_contacts_SOURCES = tests/test-contacts.c
+tests_test_contacts_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/data/contacts

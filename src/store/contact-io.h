@@ -1,0 +1,66 @@
+/*
+ * Contacts in and out of files: vCard 2.1 (as Android exports it, with
+ * QUOTED-PRINTABLE and CHARSET), 3.0 and 4.0, and CSV with a header row
+ * naming the columns name, number, tags (and optionally notes).  Import is
+ * idempotent (store_contact_merge()); numbers are normalised with the
+ * store's default country.  Malformed lines are reported with their line
+ * number and skipped; the rest is imported.
+ */
+#ifndef SMS_STORE_CONTACT_IO_H
+#define SMS_STORE_CONTACT_IO_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+
+struct store;
+
+/* Largest file store_contact_import() takes. */
+#define STORE_IMPORT_MAX (64u * 1024 * 1024)
+
+enum store_contact_format {
+	STORE_CONTACTS_AUTO = 0,	/* import: recognise by content */
+	STORE_CONTACTS_VCARD,		/* export writes vCard 3.0 */
+	STORE_CONTACTS_CSV,
+};
+
+/* A problem on line (1-based) of the input: a translated sentence,
+ * borrowed for the call. */
+typedef void (*store_contact_problem_cb)(unsigned line, const char *sentence,
+    void *data);
+
+struct store_import_counts {
+	unsigned added;		/* new contacts */
+	unsigned updated;	/* existing contacts that gained something */
+	unsigned unchanged;	/* already there as they are */
+	unsigned skipped;	/* malformed contacts or rows */
+	unsigned problems;	/* problems reported (a contact may have
+				 * several, and still be imported) */
+};
+
+/*
+ * Import the contacts in text (len bytes, UTF-8 or as the vCard CHARSET
+ * says) in one transaction.  fmt AUTO recognises vCard (BEGIN:VCARD) or
+ * CSV.  Each problem goes to cb (may be NULL) with its line.  Returns 0
+ * with *counts filled, or a negative sms_rc when nothing could be imported
+ * (SMS_EDATA: neither format, or a CSV header without a number column;
+ * SMS_ETOOBIG; a store failure).
+ */
+int store_contact_import(struct store *st, const char *text, size_t len,
+    enum store_contact_format fmt, store_contact_problem_cb cb, void *data,
+    struct store_import_counts *counts, struct sms_err *err);
+
+/* Receives output bytes; returns 0, or negative to stop the export. */
+typedef int (*store_contact_write_cb)(const char *bytes, size_t len,
+    void *data);
+
+/*
+ * Write every named contact, by name, as vCard 3.0 (CRLF lines, folded at
+ * 75 bytes) or CSV (header name,number,tags; numbers and tags joined by
+ * ";").  Nameless contacts (made by opt-outs) are left out.  Returns 0, a
+ * negative sms_rc, or SMS_EIO when cb stopped it.
+ */
+int store_contact_export(struct store *st, enum store_contact_format fmt,
+    store_contact_write_cb cb, void *data, struct sms_err *err);
+
+#endif
