@@ -5,8 +5,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,53 +46,6 @@ color_mode(const struct conf *cfg)
 	if (strcmp(c, "never") == 0)
 		return TUI_COLOR_NEVER;
 	return TUI_COLOR_AUTO;
-}
-
-static int
-remove_entry(const char *path, const struct stat *sb, int flag,
-    struct FTW *ftw)
-{
-	return remove(path) < 0 ? -1 : 0;
-}
-
-/*
- * --demo: point the configuration at a store in a new private temporary
- * directory, so nothing outside it is touched; ctx->demo_dir is removed
- * when the inbox closes.
- */
-static int
-demo_prepare(struct cmd_ctx *ctx, struct conf *cfg)
-{
-	const char *tmp = getenv("TMPDIR");
-	char dir[4096], path[4200];
-	struct sms_err err;
-
-	snprintf(dir, sizeof dir, "%s/sms-inbox-demo.XXXXXX",
-	    tmp != NULL && *tmp == '/' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		cmd_error(ctx, _("cannot make a directory for the demo in "
-		    "%s: %s"), tmp != NULL ? tmp : "/tmp", strerror(errno));
-		return SMS_EXIT_CANTCREAT;
-	}
-	free(ctx->demo_dir);
-	ctx->demo_dir = strdup(dir);
-	snprintf(path, sizeof path, "%s/inbox.db", dir);
-	sms_err_clear(&err);
-	if (conf_set(cfg, "store", "path", path, &err) < 0) {
-		cmd_error(ctx, "%s", err.msg);
-		return SMS_EXIT_SOFTWARE;
-	}
-	return 0;
-}
-
-static void
-demo_cleanup(struct cmd_ctx *ctx)
-{
-	if (ctx->demo_dir == NULL)
-		return;
-	nftw(ctx->demo_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(ctx->demo_dir);
-	ctx->demo_dir = NULL;
 }
 
 /*
@@ -175,15 +126,11 @@ cmd_tui_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_error(ctx, "%s", err.msg);
 		return SMS_EXIT_CONFIG;
 	}
-	if ((rc = cmd_ctx_config(ctx, &cfg)) != 0)
+	/* With --demo these set up the seeded demo store (cli/demo.h),
+	 * which cmd_ctx_fini() removes. */
+	if ((rc = cmd_ctx_config(ctx, &cfg)) != 0 ||
+	    (rc = cmd_ctx_store(ctx, &st)) != 0)
 		return rc;
-	if (ctx->demo && (rc = demo_prepare(ctx, cfg)) != 0)
-		goto out;
-	if (store_open_conf(&st, cfg, &err) < 0) {
-		cmd_error(ctx, "%s", err.msg);
-		rc = sms_rc_exit(err.code);
-		goto out;
-	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		rc = print_threads(ctx, st);
 		goto out;
@@ -208,8 +155,6 @@ cmd_tui_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	tui_free(t);
 	uv_loop_close(loop);
 out:
-	store_close(st);
-	demo_cleanup(ctx);
 	return rc;
 }
 

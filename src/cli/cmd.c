@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/demo.h"
+#include "store/store.h"
 #include "util/conf.h"
 #include "util/err.h"
 #include "util/i18n.h"
@@ -40,9 +42,13 @@ int
 cmd_ctx_config(struct cmd_ctx *ctx, struct conf **out)
 {
 	struct sms_err err;
+	int rc;
 
 	sms_err_clear(&err);
-	if (ctx->cfg == NULL &&
+	if (ctx->cfg == NULL && ctx->demo) {
+		if ((rc = demo_init(ctx)) != 0)
+			return rc;
+	} else if (ctx->cfg == NULL &&
 	    conf_load(&ctx->cfg, ctx->conf_path, &err) < 0) {
 		cmd_error(ctx, "%s", err.msg);
 		return SMS_EXIT_CONFIG;
@@ -51,9 +57,34 @@ cmd_ctx_config(struct cmd_ctx *ctx, struct conf **out)
 	return 0;
 }
 
+int
+cmd_ctx_store(struct cmd_ctx *ctx, struct store **out)
+{
+	struct sms_err err;
+	struct conf *cfg;
+	int rc;
+
+	if (ctx->store == NULL) {
+		/* With --demo this opens the demo's store. */
+		if ((rc = cmd_ctx_config(ctx, &cfg)) != 0)
+			return rc;
+		sms_err_clear(&err);
+		if (ctx->store == NULL &&
+		    (rc = store_open_conf(&ctx->store, cfg, &err)) < 0) {
+			cmd_error(ctx, "%s", err.msg);
+			return sms_rc_exit(rc);
+		}
+	}
+	*out = ctx->store;
+	return 0;
+}
+
 void
 cmd_ctx_fini(struct cmd_ctx *ctx)
 {
+	store_close(ctx->store);
+	ctx->store = NULL;
+	demo_fini(ctx);
 	conf_free(ctx->cfg);
 	ctx->cfg = NULL;
 }
@@ -87,5 +118,13 @@ cmd_usage_error(const struct cmd_ctx *ctx, const char *name, const char *fmt,
 	else
 		fprintf(stderr, _("Try '%s --help' for more information.\n"),
 		    ctx->progname);
+	return SMS_EXIT_USAGE;
+}
+
+int
+cmd_try_help(const struct cmd_ctx *ctx, const char *name)
+{
+	fprintf(stderr, _("Try '%s %s --help' for more information.\n"),
+	    ctx->progname, name);
 	return SMS_EXIT_USAGE;
 }

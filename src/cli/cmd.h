@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 struct conf;
+struct store;
 
 /* What the global options set up; shared by every subcommand. */
 struct cmd_ctx {
@@ -17,6 +18,7 @@ struct cmd_ctx {
 	int verbose;			/* -v count */
 	bool demo;			/* --demo: temporary store, sim backend */
 	char *demo_dir;			/* the demo's temporary directory */
+	struct store *store;		/* opened by cmd_ctx_store() */
 };
 
 struct cmd_entry {
@@ -40,12 +42,25 @@ const struct cmd_entry *const *cmd_table(void);
  */
 int cmd_ctx_config(struct cmd_ctx *ctx, struct conf **out);
 
-/* Free what the context loaded. */
+/*
+ * Open the store once: the configured one, or with --demo the demo's
+ * (created and seeded on first use, see cli/demo.h).  On failure prints the
+ * sentence and returns the exit status; 0 on success with *out borrowed
+ * until cmd_ctx_fini().
+ */
+int cmd_ctx_store(struct cmd_ctx *ctx, struct store **out);
+
+/* Free what the context loaded; close the store and remove the demo's
+ * directory. */
 void cmd_ctx_fini(struct cmd_ctx *ctx);
 
 /* Print "PROG: message" to stderr (for errors a subcommand reports). */
 void cmd_error(const struct cmd_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* After getopt reported a bad option: print "Try 'PROG NAME --help'";
+ * returns 64. */
+int cmd_try_help(const struct cmd_ctx *ctx, const char *name);
 
 /* Print a usage complaint and "Try 'PROG NAME --help'"; returns 64. */
 int cmd_usage_error(const struct cmd_ctx *ctx, const char *name,

@@ -4,7 +4,11 @@ src_libsmsinbox_la_SOURCES += \
 	src/cli/cmd-config.c \
 	src/cli/cmd-pdu.c \
 	src/cli/cmd-segments.c \
-	src/cli/cmd-tui.c
+	src/cli/cmd-tui.c \
+	src/cli/cmd-contacts.c src/cli/cmd-export.c src/cli/cmd-search.c \
+	src/cli/cmd-show.c src/cli/cmd-threads.c \
+	src/cli/demo.c src/cli/demo.h \
+	src/cli/print.c src/cli/print.h
 
 bin_PROGRAMS += src/sms-inbox src/sms-send
 src_sms_inbox_SOURCES = src/sms-inbox.c
@@ -14,3 +18,5 @@ src_sms_send_LDADD = $(SMS_LIBS)
 
 TESTS += tests/test-pdu-cli.sh
 EXTRA_DIST += tests/test-pdu-cli.sh
+TESTS += tests/test-cli-store.sh
+EXTRA_DIST += tests/test-cli-store.sh

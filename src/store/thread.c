@@ -39,9 +39,14 @@ static const char sql_get[] =
 	"SELECT " THREAD_COLS " WHERE t.id = ?1";
 static const char sql_by_peer[] =
 	"SELECT id FROM threads WHERE peer = ?1";
-/* ?1 is an FTS5 phrase anchored at the name's start: case- and
- * accent-insensitive ("szabo eva" finds "Szabó Éva"); the shortest
- * matching name wins, then the most recent thread. */
+/* ?1 is an FTS5 query of word prefixes: case- and accent-insensitive
+ * ("eva szab" finds "Szabó Éva"); the shortest matching name wins, then
+ * the most recent thread. */
+/* A last resort for sender names typed in another case ("telekom"):
+ * scans the threads, so it runs only when nothing else matched. */
+static const char sql_by_peer_nocase[] =
+	"SELECT id FROM threads WHERE peer = ?1 COLLATE NOCASE"
+	" ORDER BY last_activity DESC LIMIT 1";
 static const char sql_by_name[] =
 	"SELECT t.id FROM contact_fts f"
 	" JOIN contacts c ON c.id = f.rowid"
@@ -230,19 +235,29 @@ lookup_id(struct store *st, const char *sql, const char *arg, int64_t *id,
 	return rc;
 }
 
-/* An FTS5 query for name as a phrase at the start of the column. */
+/* An FTS5 query matching names with a word starting with each word of
+ * name ("jan kov" finds "Kovács János"). */
 static int
-name_phrase(const char *name, struct buf *b)
+name_query(const char *name, struct buf *b)
 {
-	const char *p;
+	const char *p = name, *end;
 
-	if (buf_append_str(b, "^\"") < 0)
-		return SMS_ETOOBIG;
-	for (p = name; *p != '\0'; p++)
-		if ((*p == '"' && buf_append_char(b, '"') < 0) ||
-		    buf_append_char(b, *p) < 0)
+	while (*p != '\0') {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " \t");
+		if ((b->len > 0 && buf_append_char(b, ' ') < 0) ||
+		    buf_append_char(b, '"') < 0)
 			return SMS_ETOOBIG;
-	return buf_append_char(b, '"') < 0 ? SMS_ETOOBIG : 0;
+		for (; p < end; p++)
+			if ((*p == '"' && buf_append_char(b, '"') < 0) ||
+			    buf_append_char(b, *p) < 0)
+				return SMS_ETOOBIG;
+		if (buf_append_str(b, "\"*") < 0)
+			return SMS_ETOOBIG;
+	}
+	return b->len > 0 ? 0 : SMS_EINVAL;
 }
 
 int
@@ -262,13 +277,15 @@ store_thread_find(struct store *st, const char *peer_or_name, int64_t *id,
 		return rc < 0 ? rc : 0;
 	if ((rc = lookup_id(st, sql_by_peer, peer_or_name, id, err)) != 0)
 		return rc < 0 ? rc : 0;
-	if ((rc = name_phrase(peer_or_name, &q)) < 0) {
-		buf_fini(&q);
-		return sms_err_set(err, rc, _("name too long"));
-	}
-	rc = lookup_id(st, sql_by_name, q.data, id, err);
+	if (name_query(peer_or_name, &q) < 0)
+		rc = 0;
+	else
+		rc = lookup_id(st, sql_by_name, q.data, id, err);
 	buf_fini(&q);
 	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	if ((rc = lookup_id(st, sql_by_peer_nocase, peer_or_name, id,
+	    err)) != 0)
 		return rc < 0 ? rc : 0;
 	return sms_err_set(err, SMS_ENOENT,
 	    _("no conversation with \"%s\""), peer_or_name);

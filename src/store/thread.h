@@ -81,8 +81,8 @@ int store_thread_get(struct store *st, int64_t id, struct store_thread *out,
 
 /*
  * Find the thread for what a person typed: a number in any form
- * (normalised), an alphanumeric sender, or the start of a contact's name
- * (case- and accent-insensitive words: "szabo" finds "Szabó Éva"; the
+ * (normalised), an alphanumeric sender, or words starting a contact's
+ * name's words (case- and accent-insensitive: "eva" finds "Szabó Éva"; the
  * shortest such name, its most recent thread).  SMS_ENOENT with a
  * sentence when nothing matches.
  */
