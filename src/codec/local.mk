@@ -7,7 +7,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/codec/ucs2.c src/codec/ucs2.h
 
 check_PROGRAMS += tests/test-gsm7 tests/test-segment tests/test-pdu \
-	tests/test-concat
+	tests/test-concat tests/test-pdu-corpus
 tests_test_gsm7_SOURCES = tests/test-gsm7.c
 tests_test_gsm7_LDADD = $(TEST_LIBS)
 tests_test_segment_SOURCES = tests/test-segment.c
@@ -16,3 +16,13 @@ tests_test_pdu_SOURCES = tests/test-pdu.c
 tests_test_pdu_LDADD = $(TEST_LIBS)
 tests_test_concat_SOURCES = tests/test-concat.c
 tests_test_concat_LDADD = $(TEST_LIBS)
+tests_test_pdu_corpus_SOURCES = tests/test-pdu-corpus.c
+tests_test_pdu_corpus_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/data/pdu/README \
+	tests/data/pdu/modemmanager.pdu \
+	tests/data/pdu/ofono.pdu \
+	tests/data/pdu/python-gsmmodem.pdu \
+	tests/data/pdu/python-messaging.pdu
+
+## The libFuzzer target is built and run by tests/fuzz/run.sh (clang).
+EXTRA_DIST += tests/fuzz/pdu-fuzzer.c tests/fuzz/run.sh

@@ -76,6 +76,8 @@ static const struct conf_key keys[] = {
 	{ "backend", "account_sid", CT_STR, 0, 0, NULL, PROVIDERS, false },
 	{ "backend", "api_key", CT_STR, 0, 0, NULL, PROVIDERS, false },
 	{ "backend", "token_file", CT_SECRET, 0, 0, NULL, PROVIDERS, false },
+	{ "backend", "webhook_token_file", CT_SECRET, 0, 0, NULL, PROVIDERS,
+	    false },
 	{ "backend", "from", CT_STR, 0, 0, NULL, PROVIDERS "|sim", false },
 	{ "backend", "messaging_service_sid", CT_STR, 0, 0, NULL, PROVIDERS,
 	    false },

@@ -1,0 +1,726 @@
+/*
+ * Tests for provider/: the Twilio backend (and Plivo through the same
+ * table) against the loopback fake tests/fakes/provider-fake.py: sending,
+ * error mapping, 401, 429 with Retry-After, 5xx, slow replies, a reset
+ * after the POST was read (exactly one creation), reconcile, paging,
+ * inbound by polling and webhook, signatures, status, the rate limit.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "provider-harness.h"
+#include "provider/http.h"
+#include "provider/private.h"
+#include "provider/provider.h"
+
+#define ACCOUNT "AC00000000000000000000000000000000"
+#define TOKEN "test-token"
+#define FROM "+15550001111"
+
+static struct fake fake;
+
+static int
+setup(void **state)
+{
+	return fake_start(&fake, TOKEN);
+}
+
+static int
+teardown(void **state)
+{
+	fake_stop(&fake);
+	return 0;
+}
+
+/* Forget the fake's requests and messages before each test. */
+static int
+reset_fake(void **state)
+{
+	struct harness *h = calloc(1, sizeof *h);
+	json_t *r;
+
+	uv_loop_init(&h->loop);
+	r = fake_call(h, &fake, "POST", "/_fake/reset", "{}");
+	json_decref(r);
+	uv_loop_close(&h->loop);
+	free(h);
+	*state = NULL;
+	return r != NULL ? 0 : -1;
+}
+
+/* The INI for a twilio backend on the fake, with extra lines. */
+static const char *
+ini(const char *type, const char *extra)
+{
+	static const char *const defaults[][2] = {
+		{ "timeout", "2" }, { "rate", "0" }, { "poll_interval", "0" },
+	};
+	static char text[2048];
+	char key[32];
+	size_t i, n;
+
+	if (extra == NULL)
+		extra = "";
+	n = (size_t)snprintf(text, sizeof text,
+	    "[backend.tw]\n"
+	    "type = %s\n"
+	    "api_base = %s\n"
+	    "account_sid = " ACCOUNT "\n"
+	    "token_file = %s\n"
+	    "from = " FROM "\n"
+	    "%s",
+	    type, fake.base, fake.token_file, extra);
+	for (i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
+		snprintf(key, sizeof key, "%s =", defaults[i][0]);
+		if (strstr(extra, key) == NULL)
+			n += (size_t)snprintf(text + n, sizeof text - n,
+			    "%s %s\n", key, defaults[i][1]);
+	}
+	return text;
+}
+
+static struct harness *
+open_twilio(const char *extra)
+{
+	struct harness *h = calloc(1, sizeof *h);
+
+	assert_non_null(h);
+	assert_int_equal(harness_open(h, &twilio_backend_ops, "tw",
+	    ini("twilio", extra)), 0);
+	return h;
+}
+
+static void
+done(struct harness *h)
+{
+	harness_close(h);
+	free(h);
+}
+
+static void
+script(struct harness *h, const char *rules)
+{
+	json_decref(fake_call(h, &fake, "POST", "/_fake/script", rules));
+}
+
+static bool
+n_outcomes(struct harness *h, void *data)
+{
+	return h->n_submitted + h->n_failed >= *(int *)data;
+}
+
+static bool
+n_inbound(struct harness *h, void *data)
+{
+	return h->n_inbound >= *(int *)data;
+}
+
+static bool
+n_status(struct harness *h, void *data)
+{
+	return h->n_status >= *(int *)data;
+}
+
+static void
+wait_outcomes(struct harness *h, int n)
+{
+	assert_true(harness_run(h, n_outcomes, &n, 20000));
+}
+
+/* How many POSTs asking to create a message with this body the fake
+ * saw. */
+static size_t
+posts(struct harness *h, const char *body)
+{
+	json_t *reqs = fake_requests(h, &fake, "POST", "/Messages.json"), *r;
+	size_t i, n = 0;
+
+	json_array_foreach(reqs, i, r) {
+		const char *b = json_string_value(json_object_get(
+		    json_object_get(r, "form"), "Body"));
+
+		if (b != NULL && strcmp(b, body) == 0)
+			n++;
+	}
+	json_decref(reqs);
+	return n;
+}
+
+/* How many messages with this body the fake created (billed). */
+static size_t
+creations(struct harness *h, const char *body)
+{
+	json_t *msgs = fake_call(h, &fake, "GET", "/_fake/messages", NULL), *m;
+	size_t i, n = 0;
+
+	json_array_foreach(msgs, i, m) {
+		const char *b = json_string_value(json_object_get(m, "body"));
+
+		if (b != NULL && strcmp(b, body) == 0)
+			n++;
+	}
+	json_decref(msgs);
+	return n;
+}
+
+static void
+test_provider_config_errors(void **state)
+{
+	struct harness h;
+
+	assert_int_equal(harness_open(&h, &twilio_backend_ops, "tw",
+	    "[backend.tw]\ntype = twilio\naccount_sid = ACnothex\n"
+	    "from = +1555\n"), SMS_ECONFIG);
+	harness_close(&h);
+	setenv("SMS_INBOX_TW_TOKEN", "x", 1);
+	assert_int_equal(harness_open(&h, &twilio_backend_ops, "tw",
+	    "[backend.tw]\ntype = twilio\naccount_sid = " ACCOUNT "\n"),
+	    SMS_ECONFIG);
+	harness_close(&h);
+	assert_int_equal(harness_open(&h, &twilio_backend_ops, "tw",
+	    "[backend.tw]\ntype = twilio\naccount_sid = " ACCOUNT "\n"
+	    "from = +1555\napi_base = ftp://x\n"), SMS_ECONFIG);
+	harness_close(&h);
+	/* The token from the environment is enough. */
+	assert_int_equal(harness_open(&h, &twilio_backend_ops, "tw",
+	    "[backend.tw]\ntype = twilio\naccount_sid = " ACCOUNT "\n"
+	    "from = +1555\npoll_interval = 0\n"), 0);
+	harness_close(&h);
+	unsetenv("SMS_INBOX_TW_TOKEN");
+	assert_int_equal(harness_open(&h, &twilio_backend_ops, "tw",
+	    "[backend.tw]\ntype = twilio\naccount_sid = " ACCOUNT "\n"
+	    "from = +1555\n"), SMS_ECONFIG);
+	harness_close(&h);
+}
+
+static void
+test_provider_send(void **state)
+{
+	struct harness *h = open_twilio("status_callback = "
+	    "https://example.com/status\n");
+	json_t *reqs, *form;
+
+	assert_int_equal(harness_submit(h, 7, "+36301234567",
+	    "Hello & goodbye, ünïcode 😀"), 0);
+	wait_outcomes(h, 1);
+	assert_int_equal(h->n_submitted, 1);
+	assert_int_equal(h->submitted[0].msg_id, 7);
+	assert_memory_equal(h->submitted[0].ref, "SM", 2);
+	reqs = fake_requests(h, &fake, "POST", "/Messages.json");
+	assert_int_equal(json_array_size(reqs), 1);
+	form = json_object_get(json_array_get(reqs, 0), "form");
+	assert_string_equal(json_string_value(json_object_get(form, "To")),
+	    "+36301234567");
+	assert_string_equal(json_string_value(json_object_get(form, "From")),
+	    FROM);
+	assert_string_equal(json_string_value(json_object_get(form, "Body")),
+	    "Hello & goodbye, ünïcode 😀");
+	assert_string_equal(json_string_value(json_object_get(form,
+	    "StatusCallback")), "https://example.com/status");
+	/* No "Expect: 100-continue" round trip. */
+	assert_true(json_is_null(json_object_get(json_array_get(reqs, 0),
+	    "expect")));
+	json_decref(reqs);
+	done(h);
+}
+
+static void
+test_provider_permanent_errors(void **state)
+{
+	static const struct {
+		const char *to;
+		int code;
+		const char *words;
+	} cases[] = {
+		{ "+15005550001", 21211, "not a valid phone number" },
+		{ "+15005550003", 21408, "region" },
+		{ "+15005550004", 21610, "opted out" },
+		{ "+15005550009", 21614, "not a mobile number" },
+	};
+	struct harness *h = open_twilio(NULL);
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(harness_submit(h, (int64_t)i + 1,
+		    cases[i].to, "x"), 0);
+		wait_outcomes(h, (int)i + 1);
+		assert_int_equal(h->n_failed, (int)i + 1);
+		assert_false(h->failed[i].transient);
+		assert_int_equal(h->failed[i].code, cases[i].code);
+		assert_non_null(strstr(h->failed[i].text, cases[i].words));
+	}
+	assert_int_equal(h->n_submitted, 0);
+	assert_int_equal(h->state, BACKEND_UP);
+	done(h);
+}
+
+static void
+test_provider_unauthorized(void **state)
+{
+	struct harness *h = calloc(1, sizeof *h);
+	char bad[160], text[2048];
+	FILE *fp;
+
+	snprintf(bad, sizeof bad, "%s/bad-token", fake.dir);
+	fp = fopen(bad, "w");
+	assert_non_null(fp);
+	fputs("wrong\n", fp);
+	fclose(fp);
+	chmod(bad, 0600);
+	snprintf(text, sizeof text,
+	    "[backend.tw]\ntype = twilio\napi_base = %s\n"
+	    "account_sid = " ACCOUNT "\ntoken_file = %s\n"
+	    "from = " FROM "\npoll_interval = 0\nrate = 0\n",
+	    fake.base, bad);
+	assert_int_equal(harness_open(h, &twilio_backend_ops, "tw", text), 0);
+	assert_int_equal(harness_submit(h, 1, "+36301234567", "x"), 0);
+	wait_outcomes(h, 1);
+	assert_int_equal(h->n_failed, 1);
+	assert_true(h->failed[0].transient);
+	assert_non_null(strstr(h->failed[0].text, "credentials"));
+	/* A refused login takes the backend down at once. */
+	assert_int_equal(h->state, BACKEND_DOWN);
+	assert_false(h->b.ops->ready(&h->b));
+	done(h);
+}
+
+static void
+test_provider_429_retry_after(void **state)
+{
+	struct harness *h = open_twilio(NULL);
+
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"status\": 429, \"retry_after\": \"3\", "
+	    "\"body\": {\"code\": 20429, \"message\": \"Too Many Requests\"}}"
+	    "]}");
+	assert_int_equal(harness_submit(h, 1, "+36301234567", "x"), 0);
+	wait_outcomes(h, 1);
+	assert_int_equal(h->n_failed, 1);
+	assert_true(h->failed[0].transient);
+	assert_int_equal(h->failed[0].retry_after, 3);
+	/* Sending holds until Retry-After has passed. */
+	assert_false(h->b.ops->ready(&h->b));
+	assert_true(h->b.ops->next_ready(&h->b) > 1000);
+	assert_int_equal(posts(h, "x"), 1);
+	assert_int_equal(creations(h, "x"), 0);
+	done(h);
+}
+
+static void
+test_provider_5xx_reconciles(void **state)
+{
+	struct harness *h = open_twilio(NULL);
+
+	/* 500 after creating it: found by listing and adopted, not sent
+	 * again. */
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"status\": 500, \"create\": true}]}");
+	assert_int_equal(harness_submit(h, 1, "+36301234567", "five"), 0);
+	wait_outcomes(h, 1);
+	assert_int_equal(h->n_submitted, 1);
+	assert_int_equal(posts(h, "five"), 1);
+	assert_int_equal(creations(h, "five"), 1);
+	/* 503 without creating: transient after the listing found
+	 * nothing. */
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"status\": 503, \"retry_after\": \"1\"}]}");
+	assert_int_equal(harness_submit(h, 2, "+36301234567", "six"), 0);
+	wait_outcomes(h, 2);
+	assert_int_equal(h->n_failed, 1);
+	assert_int_equal(h->failed[0].msg_id, 2);
+	assert_true(h->failed[0].transient);
+	assert_int_equal(posts(h, "six"), 1);
+	assert_int_equal(creations(h, "six"), 0);
+	done(h);
+}
+
+static void
+test_provider_reset_after_post(void **state)
+{
+	struct harness *h = open_twilio("max_requests = 1\ntimeout = 1\n");
+	json_t *msgs;
+	size_t i, n = 0;
+	json_t *m;
+	const char *sid = NULL;
+
+	/* The first POST opens the connection; the second, on the reused
+	 * connection, is read (and the message created) and the connection
+	 * reset before any reply.  libcurl 7.88 would send it again on a
+	 * fresh connection; we must not. */
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"action\": \"reset\", \"create\": true, "
+	    "\"skip\": 1}]}");
+	assert_int_equal(harness_submit(h, 1, "+36301234567", "first"), 0);
+	wait_outcomes(h, 1);
+	assert_int_equal(harness_submit(h, 2, "+36301234567", "second"), 0);
+	wait_outcomes(h, 2);
+	assert_int_equal(h->n_submitted, 2);
+	assert_int_equal(h->submitted[1].msg_id, 2);
+	assert_int_equal(posts(h, "second"), 1);
+	assert_int_equal(creations(h, "second"), 1);
+	msgs = fake_call(h, &fake, "GET", "/_fake/messages", NULL);
+	json_array_foreach(msgs, i, m) {
+		if (strcmp(json_string_value(json_object_get(m, "body")),
+		    "second") == 0) {
+			n++;
+			sid = json_string_value(json_object_get(m, "sid"));
+			assert_string_equal(h->submitted[1].ref, sid);
+		}
+	}
+	assert_int_equal(n, 1);
+	json_decref(msgs);
+
+	/* Reset without creating: it did not go out, so sending again is
+	 * right, and the engine is told so. */
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"action\": \"reset\", \"skip\": 1}]}");
+	assert_int_equal(harness_submit(h, 3, "+36301234567", "third"), 0);
+	wait_outcomes(h, 3);
+	assert_int_equal(harness_submit(h, 4, "+36301234567", "fourth"), 0);
+	wait_outcomes(h, 4);
+	assert_int_equal(h->n_failed, 1);
+	assert_int_equal(h->failed[0].msg_id, 4);
+	assert_true(h->failed[0].transient);
+	assert_int_equal(posts(h, "fourth"), 1);
+	assert_int_equal(creations(h, "fourth"), 0);
+
+	/* The same with an orderly close (FIN) instead of a reset: this is
+	 * the case where libcurl reads end-of-file and re-sends. */
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"action\": \"close\", \"create\": true, "
+	    "\"skip\": 1}]}");
+	assert_int_equal(harness_submit(h, 5, "+36301234567", "fifth"), 0);
+	wait_outcomes(h, 5);
+	assert_int_equal(harness_submit(h, 6, "+36301234567", "sixth"), 0);
+	wait_outcomes(h, 6);
+	assert_int_equal(h->n_submitted, 5);
+	assert_int_equal(h->submitted[4].msg_id, 6);
+	assert_int_equal(posts(h, "sixth"), 1);
+	assert_int_equal(creations(h, "sixth"), 1);
+	done(h);
+}
+
+static void
+test_provider_slow_reply(void **state)
+{
+	struct harness *h = open_twilio("timeout = 1\n");
+
+	/* The server takes longer than our timeout and creates the message
+	 * anyway: we look before sending again, and find it. */
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"action\": \"slow\", \"delay_ms\": 1500}]}");
+	assert_int_equal(harness_submit(h, 1, "+36301234567", "slow"), 0);
+	wait_outcomes(h, 1);
+	assert_int_equal(h->n_submitted, 1);
+	assert_int_equal(posts(h, "slow"), 1);
+	assert_int_equal(creations(h, "slow"), 1);
+	done(h);
+}
+
+static void
+test_provider_reconcile(void **state)
+{
+	struct harness *h = open_twilio(NULL);
+	struct backend_msg m;
+	struct sms_err err;
+	char sid[80];
+
+	assert_int_equal(harness_submit(h, 1, "+36301234567", "crash"), 0);
+	wait_outcomes(h, 1);
+	snprintf(sid, sizeof sid, "%s", h->submitted[0].ref);
+	done(h);
+
+	/* A new process: the store says message 1 was left "sending". */
+	h = open_twilio(NULL);
+	memset(&m, 0, sizeof m);
+	m.id = 1;
+	m.to = "+36301234567";
+	m.body = "crash";
+	m.created_at = time(NULL) - 5;
+	assert_int_equal(h->b.ops->reconcile(&h->b, &m, &err), 0);
+	wait_outcomes(h, 1);
+	assert_int_equal(h->n_submitted, 1);
+	assert_string_equal(h->submitted[0].ref, sid);
+	/* One that never went out is sent again. */
+	m.id = 2;
+	m.body = "never sent";
+	assert_int_equal(h->b.ops->reconcile(&h->b, &m, &err), 0);
+	wait_outcomes(h, 2);
+	assert_int_equal(h->n_failed, 1);
+	assert_true(h->failed[0].transient);
+	assert_int_equal(posts(h, "crash"), 1);
+	assert_int_equal(creations(h, "crash"), 1);
+	done(h);
+}
+
+static void
+add_inbound(struct harness *h, const char *from, const char *body)
+{
+	char j[512];
+
+	snprintf(j, sizeof j, "{\"from\": \"%s\", \"to\": \"" FROM "\", "
+	    "\"body\": \"%s\"}", from, body);
+	json_decref(fake_call(h, &fake, "POST", "/_fake/inbound", j));
+}
+
+static void
+test_provider_inbound_paging(void **state)
+{
+	struct harness *h = calloc(1, sizeof *h);
+	char body[32];
+	int i, j, want = 150, lists;
+	json_t *reqs;
+
+	uv_loop_init(&h->loop);
+	for (i = 0; i < want; i++) {
+		snprintf(body, sizeof body, "in %d", i);
+		add_inbound(h, "+36309999999", body);
+	}
+	uv_loop_close(&h->loop);
+	free(h);
+	h = open_twilio("poll_interval = 1\n");
+	h->refuse_inbound = 1;	/* one is not stored the first time */
+	assert_true(harness_run(h, n_inbound, &want, 20000));
+	/* Two more rounds: nothing offered twice. */
+	reqs = fake_requests(h, &fake, "GET", "/Messages.json");
+	lists = (int)json_array_size(reqs);
+	json_decref(reqs);
+	assert_true(lists >= 2);	/* 100 a page: two pages */
+	harness_idle(h, 2500);
+	assert_int_equal(h->n_inbound, want);
+	for (i = 0; i < want; i++)
+		for (j = i + 1; j < want; j++)
+			assert_string_not_equal(h->inbound[i].ref,
+			    h->inbound[j].ref);
+	reqs = fake_requests(h, &fake, "GET", "/Messages.json");
+	assert_true(json_array_size(reqs) > (size_t)lists);
+	/* Listing asks for messages to our number since a day. */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+	    json_object_get(json_array_get(reqs, 0), "query"), "To"), 0)),
+	    FROM);
+	assert_non_null(json_object_get(json_object_get(json_array_get(reqs,
+	    0), "query"), "DateSent>"));
+	json_decref(reqs);
+	done(h);
+}
+
+static int
+post_webhook(struct harness *h, int port, const char *path,
+    const char *public, const char *sig, const char *params,
+    const char *kind)
+{
+	char j[2048];
+	json_t *r;
+	int status;
+
+	snprintf(j, sizeof j, "{\"url\": \"http://127.0.0.1:%d%s\", "
+	    "\"public\": \"%s\", \"signature\": \"%s\", \"kind\": \"%s\", "
+	    "\"params\": %s}", port, path, public, sig, kind, params);
+	r = fake_call(h, &fake, "POST", "/_fake/webhook", j);
+	status = (int)json_integer_value(json_object_get(r, "status"));
+	json_decref(r);
+	return status;
+}
+
+static void
+test_provider_webhooks(void **state)
+{
+	struct harness *h = open_twilio(
+	    "webhook_listen = 127.0.0.1:0\n"
+	    "webhook_url = https://example.com/sms\n"
+	    "status_callback = https://example.com/sms/status\n");
+	const char *in = "{\"MessageSid\": \"SMhook1\", \"From\": "
+	    "\"+36301112222\", \"To\": \"" FROM "\", \"Body\": \"hi there\", "
+	    "\"SmsStatus\": \"received\", \"NumSegments\": \"1\"}";
+	int port = provider_backend_webhook_port(&h->b), one = 1;
+
+	assert_true(port > 0);
+	assert_int_equal(post_webhook(h, port, "/sms",
+	    "https://example.com/sms", "invalid", in, "twilio"), 403);
+	assert_int_equal(post_webhook(h, port, "/sms",
+	    "https://example.com/sms", "missing", in, "twilio"), 403);
+	/* Signed for another URL: refused too. */
+	assert_int_equal(post_webhook(h, port, "/sms",
+	    "https://example.com/other", "valid", in, "twilio"), 403);
+	assert_int_equal(h->n_inbound, 0);
+	assert_int_equal(post_webhook(h, port, "/sms",
+	    "https://example.com/sms", "valid", in, "twilio"), 200);
+	assert_true(harness_run(h, n_inbound, &one, 5000));
+	assert_string_equal(h->inbound[0].ref, "SMhook1");
+	assert_string_equal(h->inbound[0].text, "hi there");
+	/* The same message again (provider retry) is not offered twice. */
+	assert_int_equal(post_webhook(h, port, "/sms",
+	    "https://example.com/sms", "valid", in, "twilio"), 200);
+	assert_int_equal(h->n_inbound, 1);
+	/* Not stored: 503, so the provider tries again. */
+	h->refuse_inbound = 1;
+	assert_int_equal(post_webhook(h, port, "/sms",
+	    "https://example.com/sms", "valid",
+	    "{\"MessageSid\": \"SMhook2\", \"From\": \"+36301112222\", "
+	    "\"Body\": \"b\"}", "twilio"), 503);
+	/* A status callback, signed over status_callback's URL. */
+	assert_int_equal(post_webhook(h, port, "/sms/status",
+	    "https://example.com/sms/status", "valid",
+	    "{\"MessageSid\": \"SMout1\", \"MessageStatus\": \"undelivered\", "
+	    "\"ErrorCode\": \"30003\"}", "twilio"), 200);
+	assert_true(harness_run(h, n_status, &one, 5000));
+	assert_int_equal(h->status[0].state, MSG_UNDELIVERED);
+	assert_int_equal(h->status[0].code, 30003);
+	assert_non_null(strstr(h->status[0].text, "unreachable"));
+	assert_int_equal(post_webhook(h, port, "/sms/status",
+	    "https://example.com/sms/status", "invalid",
+	    "{\"MessageSid\": \"SMout1\", \"MessageStatus\": \"delivered\"}",
+	    "twilio"), 403);
+	assert_int_equal(h->n_status, 1);
+	done(h);
+}
+
+static void
+test_provider_status_polling(void **state)
+{
+	struct harness *h = open_twilio("poll_interval = 1\n");
+	int two = 2;
+
+	assert_int_equal(harness_submit(h, 9, "+36301234567", "track me"), 0);
+	wait_outcomes(h, 1);
+	/* The fake moves queued -> sent -> delivered on each fetch. */
+	assert_true(harness_run(h, n_status, &two, 20000));
+	assert_int_equal(h->status[0].msg_id, 9);
+	assert_int_equal(h->status[0].state, MSG_SENT);
+	assert_int_equal(h->status[1].state, MSG_DELIVERED);
+	assert_string_equal(h->status[1].ref, h->submitted[0].ref);
+	done(h);
+}
+
+static void
+test_provider_rate_limit(void **state)
+{
+	struct harness *h = open_twilio("rate = 4\n");
+	json_t *reqs;
+	double t[64];
+	size_t i, j, n;
+	char body[32];
+
+	for (i = 0; i < 14; i++) {
+		snprintf(body, sizeof body, "rate %zu", i);
+		assert_int_equal(harness_submit(h, (int64_t)i + 1,
+		    "+36301234567", body), 0);
+	}
+	wait_outcomes(h, 14);
+	reqs = fake_requests(h, &fake, "POST", "/Messages.json");
+	n = json_array_size(reqs);
+	assert_int_equal(n, 14);
+	for (i = 0; i < n; i++)
+		t[i] = json_real_value(json_object_get(json_array_get(reqs, i),
+		    "t"));
+	/* No one-second window holds more than 4 creations, as the server
+	 * saw them. */
+	for (i = 0; i + 4 < n; i++)
+		for (j = i + 4; j < n && j <= i + 4; j++)
+			assert_true(t[j] - t[i] >= 1.0);
+	json_decref(reqs);
+	done(h);
+}
+
+static void
+test_provider_plivo(void **state)
+{
+	struct harness *h = calloc(1, sizeof *h);
+	json_t *reqs, *body;
+	int one = 1, two = 2, port;
+
+	assert_non_null(h);
+	assert_int_equal(harness_open(h, &plivo_backend_ops, "tw",
+	    ini("plivo", "webhook_listen = 127.0.0.1:0\n"
+	    "webhook_url = https://example.com/plivo\n"
+	    "poll_interval = 1\n")), 0);
+	assert_int_equal(harness_submit(h, 5, "+36301234567", "via plivo"),
+	    0);
+	wait_outcomes(h, 1);
+	assert_int_equal(h->n_submitted, 1);
+	reqs = fake_requests(h, &fake, "POST", "/v1/Account/");
+	assert_int_equal(json_array_size(reqs), 1);
+	body = json_object_get(json_array_get(reqs, 0), "json");
+	assert_string_equal(json_string_value(json_object_get(body, "dst")),
+	    "36301234567");
+	assert_string_equal(json_string_value(json_object_get(body, "src")),
+	    FROM + 1);
+	json_decref(reqs);
+	add_inbound(h, "+36305550000", "plivo in");
+	assert_true(harness_run(h, n_inbound, &one, 20000));
+	assert_string_equal(h->inbound[0].text, "plivo in");
+	port = provider_backend_webhook_port(&h->b);
+	assert_int_equal(post_webhook(h, port, "/plivo",
+	    "https://example.com/plivo", "invalid",
+	    "{\"MessageUUID\": \"u-1\", \"From\": \"36301112222\", "
+	    "\"To\": \"15550001111\", \"Text\": \"hook\"}", "plivo"), 403);
+	assert_int_equal(post_webhook(h, port, "/plivo",
+	    "https://example.com/plivo", "valid",
+	    "{\"MessageUUID\": \"u-1\", \"From\": \"36301112222\", "
+	    "\"To\": \"15550001111\", \"Text\": \"hook\"}", "plivo"), 200);
+	assert_true(harness_run(h, n_inbound, &two, 5000));
+	assert_string_equal(h->inbound[1].text, "hook");
+	done(h);
+}
+
+static void
+test_provider_helpers(void **state)
+{
+	struct buf b;
+
+	buf_init(&b, 64);
+	assert_int_equal(http_form_add(&b, "To", "+36 30"), 0);
+	assert_int_equal(http_form_add(&b, "Body", "a&b=c"), 0);
+	assert_string_equal(b.data, "To=%2B36%2030&Body=a%26b%3Dc");
+	buf_fini(&b);
+	assert_int_equal(http_parse_date("Fri, 24 May 2019 17:44:46 +0000"),
+	    1558719886);
+	assert_int_equal(http_parse_date("2019-05-24 19:44:46+02:00"),
+	    1558719886);
+	assert_int_equal(http_parse_date("junk"), -1);
+	assert_int_equal(http_parse_date(NULL), -1);
+	assert_ptr_equal(provider_backend_ops("twilio"), &twilio_backend_ops);
+	assert_ptr_equal(provider_backend_ops("plivo"), &plivo_backend_ops);
+	assert_null(provider_backend_ops("modem"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_provider_helpers),
+		cmocka_unit_test(test_provider_config_errors),
+		cmocka_unit_test_setup(test_provider_send, reset_fake),
+		cmocka_unit_test_setup(test_provider_permanent_errors,
+		    reset_fake),
+		cmocka_unit_test_setup(test_provider_unauthorized, reset_fake),
+		cmocka_unit_test_setup(test_provider_429_retry_after,
+		    reset_fake),
+		cmocka_unit_test_setup(test_provider_5xx_reconciles,
+		    reset_fake),
+		cmocka_unit_test_setup(test_provider_reset_after_post,
+		    reset_fake),
+		cmocka_unit_test_setup(test_provider_slow_reply, reset_fake),
+		cmocka_unit_test_setup(test_provider_reconcile, reset_fake),
+		cmocka_unit_test_setup(test_provider_inbound_paging,
+		    reset_fake),
+		cmocka_unit_test_setup(test_provider_webhooks, reset_fake),
+		cmocka_unit_test_setup(test_provider_status_polling,
+		    reset_fake),
+		cmocka_unit_test_setup(test_provider_rate_limit, reset_fake),
+		cmocka_unit_test_setup(test_provider_plivo, reset_fake),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
