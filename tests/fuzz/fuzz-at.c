@@ -1,0 +1,164 @@
+/*
+ * Fuzz target for the AT response parser (modem/at.c).  The input is what
+ * a hostile modem says, with a few control bytes that act on our side:
+ * 0x01 queues a command, 0x02 a command with a "> " body, 0x03 fires the
+ * command timer, 0x04 cancels everything.  Completion callbacks queue
+ * more commands, as the session does.
+ *
+ * Built with --enable-fuzzing as a libFuzzer target; otherwise main()
+ * replays the files named on the command line (or the AT transcripts in
+ * tests/data/at) so `make check` runs the same code.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modem/at.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct fuzz_state {
+	struct at *at;
+	unsigned long urcs, results, bytes_out;
+	int depth;
+};
+
+static void
+fz_write(void *ctx, const char *data, size_t len)
+{
+	struct fuzz_state *s = ctx;
+
+	(void)data;
+	s->bytes_out += len;
+}
+
+static void
+fz_arm(void *ctx, uint64_t ms)
+{
+	(void)ctx;
+	(void)ms;
+}
+
+static void
+fz_urc(void *ctx, const struct at_urc *u)
+{
+	struct fuzz_state *s = ctx;
+
+	s->urcs += strlen(u->line) + (u->pdu ? strlen(u->pdu) : 0);
+}
+
+static void
+fz_done(void *data, const struct at_response *res)
+{
+	struct fuzz_state *s = data;
+	size_t i;
+
+	s->results++;
+	for (i = 0; i < res->n_lines; i++)
+		s->bytes_out += strlen(res->lines[i]) > 0;
+	if (res->result == AT_RES_OK && s->depth < 4) {
+		s->depth++;
+		at_send(s->at, "AT+CSQ", 1000, fz_done, s);
+		s->depth--;
+	}
+}
+
+static const struct at_ops fz_ops = { fz_write, fz_arm, fz_urc };
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_state s;
+	size_t i, start = 0;
+
+	memset(&s, 0, sizeof s);
+	if (at_new(&s.at, &fz_ops, &s) < 0)
+		return 0;
+	for (i = 0; i <= size; i++) {
+		if (i < size && data[i] > 0x04)
+			continue;
+		if (i > start)
+			at_feed(s.at, (const char *)data + start, i - start);
+		start = i + 1;
+		if (i == size)
+			break;
+		switch (data[i]) {
+		case 0x01:
+			at_send(s.at, "AT+CMGL=4", 1000, fz_done, &s);
+			break;
+		case 0x02:
+			at_send_with_body(s.at, "AT+CMGS=5", "0011AA", 1000,
+			    fz_done, &s);
+			break;
+		case 0x03:
+			at_timeout(s.at);
+			break;
+		case 0x04:
+			at_cancel_all(s.at);
+			break;
+		default:	/* NUL: line noise, fed as data */
+			at_feed(s.at, (const char *)data + i, 1);
+			break;
+		}
+	}
+	at_free(s.at);
+	return 0;
+}
+
+#ifndef SMS_FUZZING
+static int
+replay(const char *path)
+{
+	static uint8_t buf[1 << 20];
+	FILE *f;
+	size_t n;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		perror(path);
+		return 1;
+	}
+	n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	/* Once as is, once with a command queued first. */
+	LLVMFuzzerTestOneInput(buf, n);
+	memmove(buf + 1, buf, n < sizeof buf - 1 ? n : sizeof buf - 1);
+	buf[0] = 0x01;
+	LLVMFuzzerTestOneInput(buf, n < sizeof buf - 1 ? n + 1 : n);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *src = getenv("top_srcdir");
+	char dir[1024], path[2048];
+	struct dirent *de;
+	int i, rc = 0, count = 0;
+	DIR *d;
+
+	if (argc > 1) {
+		for (i = 1; i < argc; i++)
+			rc |= replay(argv[i]);
+		return rc;
+	}
+	snprintf(dir, sizeof dir, "%s/tests/data/at", src ? src : ".");
+	if ((d = opendir(dir)) == NULL) {
+		perror(dir);
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		rc |= replay(path);
+		count++;
+	}
+	closedir(d);
+	printf("replayed %d inputs\n", count);
+	return rc != 0 || count == 0;
+}
+#endif
