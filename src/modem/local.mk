@@ -1,1 +1,37 @@
-## src/modem: see Makefile.am
+## src/modem: serial port, AT engine, modem session (the modem backend).
+src_libsmsinbox_la_SOURCES += \
+	src/modem/at.c src/modem/at.h \
+	src/modem/chan.c src/modem/chan.h \
+	src/modem/modem.c src/modem/modem.h \
+	src/modem/pdus.c src/modem/pdus.h \
+	src/modem/quirks.c src/modem/quirks.h \
+	src/modem/serial.c src/modem/serial.h
+
+check_PROGRAMS += tests/test-at
+tests_test_at_SOURCES = tests/test-at.c
+tests_test_at_LDADD = $(TEST_LIBS)
+EXTRA_DIST += \
+	tests/data/at/echo-on.chat tests/data/at/errors.chat \
+	tests/data/at/noise-timeout.chat tests/data/at/numeric.chat \
+	tests/data/at/prompt.chat tests/data/at/two-line-urc.chat \
+	tests/data/at/urc-mid-response.chat
+
+## The AT parser's fuzz target: a libFuzzer program with --enable-fuzzing,
+## else a replay of the transcripts run by make check.
+tests_fuzz_fuzz_at_SOURCES = tests/fuzz/fuzz-at.c
+tests_fuzz_fuzz_at_LDADD = $(SMS_LIBS)
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-at
+tests_fuzz_fuzz_at_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer -DSMS_FUZZING
+tests_fuzz_fuzz_at_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+else
+check_PROGRAMS += tests/fuzz/fuzz-at
+endif
+EXTRA_DIST += tests/fuzz/run-at.sh
+
+## Session tests against the pty simulator (tests/fakes/modem-sim.py).
+check_PROGRAMS += tests/test-modem
+tests_test_modem_SOURCES = tests/test-modem.c \
+	tests/modem-harness.c tests/modem-harness.h
+tests_test_modem_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/fakes/modem-sim.py

@@ -1,0 +1,1630 @@
+#include "config.h"
+
+#include "modem/modem.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "modem/at.h"
+#include "modem/chan.h"
+#include "modem/pdus.h"
+#include "modem/quirks.h"
+#include "util/conf.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/loop.h"
+
+#define MODEM_DEFAULT_CMD_MS	10000u
+#define MODEM_DEFAULT_HEALTH_MS	60000u
+#define MODEM_DEFAULT_SWEEP_MS	300000u
+#define MODEM_REOPEN_FIRST_MS	250u
+#define MODEM_REOPEN_MAX_MS	30000u
+#define MODEM_AT_TRIES		5	/* bare ATs before giving up */
+#define MODEM_READS_MAX		256	/* indexes waiting for AT+CMGR */
+#define MODEM_TRACK_MAX		256	/* sent parts awaiting a report */
+#define MODEM_STORAGE_WARN	90	/* percent */
+
+enum modem_phase {
+	PH_CLOSED = 0,		/* no port; the reopen timer runs */
+	PH_INIT,		/* the init sequence is running */
+	PH_UP,			/* ready for traffic */
+	PH_FATAL,		/* needs a person (PIN rejected, PUK) */
+	PH_SUSPENDED,		/* released on request */
+};
+
+enum init_step {
+	S_AT = 0, S_ECHO, S_CMEE, S_CGMI, S_CGMM, S_CGMR, S_CGSN, S_CURC,
+	S_ZCDRUN, S_CPIN, S_CPIN_ENTER, S_CMGF, S_CSMS, S_CPMS_TEST,
+	S_CPMS_SET, S_CNMI, S_CSCA_SET, S_CSCA, S_DONE,
+};
+
+/* AT+CNMI settings, best first (27.005 3.4.1): stored messages and
+ * stored reports (+CMTI/+CDSI), then direct reports (+CDS), then mode 1
+ * for modems without mode 2, then no reports at all. */
+static const char *const cnmi_tries[] = {
+	"AT+CNMI=2,1,0,2,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=1,1,0,2,0",
+	"AT+CNMI=1,1,0,1,0", "AT+CNMI=2,1,0,0,0", "AT+CNMI=1,1",
+};
+
+/* Baud rates tried when baud = 0 and the modem does not answer. */
+static const int baud_tries[] = { 115200, 9600, 57600, 19200, 38400 };
+
+struct modem_tx {
+	bool active;
+	int64_t id;
+	struct pdus_part *parts;
+	size_t n, next;
+	char refs[256];		/* "12,13" */
+	unsigned mrs[16];
+	bool report;
+};
+
+/* A sent part waiting for its status report. */
+struct modem_track {
+	bool used;
+	unsigned mr;
+	int64_t msg_id;
+	int parts;
+	bool delivered;
+};
+
+struct modem {
+	struct backend *b;
+	uv_loop_t *loop;
+
+	/* configuration */
+	char *port;
+	int baud;
+	char *pin;
+	char *pin_source;	/* for messages: the file or the variable */
+	char *storage;
+	char *smsc_cfg;
+	char *quirks_spec;
+	unsigned cmd_ms, health_ms, sweep_ms;
+	bool at_most_once;
+	int max_parts;
+
+	/* the port */
+	struct chan *chan;
+	char *stable;		/* reopen by this name */
+	enum modem_phase phase;
+	uv_timer_t reopen_timer, health_timer, sweep_timer;
+	int handles;
+	bool closing;
+	void (*close_done)(struct backend *b);
+	unsigned reopen_ms;
+
+	/* session */
+	enum init_step step;
+	int at_tries, baud_idx;
+	size_t cnmi_try;
+	bool pin_rejected;
+	bool cnma;		/* +CMT/+CDS must be acknowledged */
+	bool health_running;
+	int escalation;
+	unsigned quirks;
+	char maker[64], model[64], revision[64], imei[32];
+	char smsc[32], operator_name[64], mem[8];
+	int rssi, creg;
+	int used, total;
+	bool storage_warned;
+	enum backend_state state;
+	char detail[256];
+
+	/* receiving */
+	int reads[MODEM_READS_MAX];
+	size_t n_reads;
+	bool reading, sweeping;
+
+	/* sending */
+	struct modem_tx tx;
+	unsigned concat_ref;
+	struct modem_track track[MODEM_TRACK_MAX];
+	size_t track_next;
+};
+
+static void modem_init_run(struct modem *m);
+static void modem_lost(struct modem *m, const char *why, unsigned delay_ms);
+static void modem_watchdog(struct modem *m);
+static void modem_sweep(struct modem *m);
+static void modem_read_next(struct modem *m);
+static void modem_health_run(struct modem *m);
+static void modem_timers_start(struct modem *m);
+
+int
+modem_rssi_dbm(int rssi)
+{
+	if (rssi < 0 || rssi > 31)
+		return 0;
+	return -113 + 2 * rssi;
+}
+
+int
+modem_rssi_bars(int rssi)
+{
+	if (rssi < 0 || rssi > 31)
+		return -1;
+	if (rssi == 0)
+		return 0;
+	if (rssi < 7)
+		return 1;
+	if (rssi < 12)
+		return 2;
+	if (rssi < 17)
+		return 3;
+	if (rssi < 22)
+		return 4;
+	return 5;
+}
+
+const char *
+modem_cms_reason(int code, bool *transient)
+{
+	*transient = false;
+	switch (code) {
+	case 1:
+		return _("the number does not exist (unassigned number)");
+	case 8:
+		return _("the operator bars this destination");
+	case 10:
+		return _("outgoing messages are barred on this SIM");
+	case 21:
+		return _("the network rejected the message");
+	case 28:
+		return _("the recipient is not known to the network");
+	case 29:
+		return _("the network refused the request (facility "
+		    "rejected)");
+	case 50:
+		return _("this SIM is not subscribed to sending SMS");
+	case 69:
+	case 96:
+	case 304:
+	case 305:
+		return _("the modem or network did not accept the message "
+		    "format");
+	case 330:
+		return _("the modem has no SMS centre number; set smsc in "
+		    "the configuration");
+	case 310:
+		return _("there is no SIM card in the modem");
+	case 311:
+	case 316:
+		return _("the SIM needs a PIN or PUK");
+	case 17:
+	case 22:
+	case 27:
+	case 38:
+	case 41:
+	case 42:
+	case 47:
+	case 98:
+	case 111:
+	case 127:
+		*transient = true;
+		return _("the network is temporarily unable to take the "
+		    "message");
+	case 300:
+	case 314:
+	case 315:
+	case 320:
+	case 500:
+		*transient = true;
+		return _("the modem is busy or failed; will try again");
+	case 331:
+		*transient = true;
+		return _("no network service");
+	case 332:
+		*transient = true;
+		return _("the network did not answer in time");
+	default:
+		/* Unknown and vendor codes (512+): do not lose the message. */
+		*transient = true;
+		return _("the modem reported an error; will try again");
+	}
+}
+
+const char *
+modem_cme_reason(int code)
+{
+	switch (code) {
+	case 10:
+		return _("there is no SIM card in the modem");
+	case 11:
+		return _("the SIM needs its PIN");
+	case 12:
+		return _("the SIM needs its PUK (too many wrong PINs)");
+	case 13:
+		return _("the SIM card failed");
+	case 14:
+		return _("the SIM is busy");
+	case 16:
+		return _("incorrect PIN");
+	case 30:
+		return _("no network service");
+	default:
+		return _("the modem reported an error");
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* State reporting */
+
+static void
+modem_set_state(struct modem *m, enum backend_state state, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static void
+modem_set_state(struct modem *m, enum backend_state state, const char *fmt,
+    ...)
+{
+	char detail[sizeof m->detail];
+	va_list ap;
+
+	detail[0] = '\0';
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof detail, fmt, ap);
+		va_end(ap);
+	}
+	if (state == m->state && strcmp(detail, m->detail) == 0)
+		return;
+	m->state = state;
+	snprintf(m->detail, sizeof m->detail, "%s", detail);
+	if (state == BACKEND_UP)
+		log_info("modem %s: up (%s)", m->b->name, detail);
+	else
+		log_warn("modem %s: down: %s", m->b->name, detail);
+	if (!m->closing)
+		m->b->events->state(m->b->ctx, m->b, state,
+		    detail[0] ? m->detail : NULL);
+}
+
+/* The storage sentence: "SIM 3/20". */
+static void
+modem_storage_text(const struct modem *m, char *buf, size_t size)
+{
+	const char *name = m->mem;
+
+	if (strcmp(name, "SM") == 0)
+		name = "SIM";
+	else if (strcmp(name, "ME") == 0)
+		name = "phone";
+	else if (strcmp(name, "MT") == 0)
+		name = "SIM+phone";
+	if (m->total > 0)
+		snprintf(buf, size, "%s %d/%d", name, m->used, m->total);
+	else
+		buf[0] = '\0';
+}
+
+/* Up when the session is ready and registered; a sentence either way. */
+static void
+modem_update_state(struct modem *m)
+{
+	char storage[64];
+
+	if (m->phase != PH_UP)
+		return;
+	modem_storage_text(m, storage, sizeof storage);
+	if (m->creg == 1 || m->creg == 5)
+		modem_set_state(m, BACKEND_UP, "%s%s%s",
+		    m->operator_name[0] ? m->operator_name : _("registered"),
+		    storage[0] ? ", " : "", storage);
+	else if (m->creg == 3)
+		modem_set_state(m, BACKEND_DOWN,
+		    _("the network denied registration"));
+	else
+		modem_set_state(m, BACKEND_DOWN,
+		    _("not registered to a network (searching)"));
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands */
+
+static int
+modem_cmd(struct modem *m, const char *cmd, unsigned ms, at_done_cb cb)
+{
+	int rc;
+
+	if (m->chan == NULL)
+		return SMS_EUNAVAIL;
+	if ((rc = at_send(chan_at(m->chan), cmd, ms, cb, m)) < 0)
+		log_warn("modem %s: cannot queue %s: %s", m->b->name, cmd,
+		    sms_rc_str(rc));
+	return rc;
+}
+
+/*
+ * What every answer goes through: returns true when the caller should
+ * stop (cancelled, or timed out and handed to the watchdog).
+ */
+static bool
+modem_stop_on(struct modem *m, const struct at_response *res)
+{
+	if (m->closing || res->result == AT_RES_CANCELLED)
+		return true;
+	if (res->result == AT_RES_TIMEOUT) {
+		modem_watchdog(m);
+		return true;
+	}
+	m->escalation = 0;
+	return false;
+}
+
+/* The first intermediate line starting with prefix, its value, or NULL. */
+static const char *
+modem_find(const struct at_response *res, const char *prefix)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < res->n_lines; i++)
+		if ((v = at_value(res->lines[i], prefix)) != NULL)
+			return v;
+	return NULL;
+}
+
+/* The number after the last comma of an +CMGL/+CMGR/+CMT header (the
+ * TPDU length), or -1. */
+static int
+modem_last_int(const char *line)
+{
+	const char *p = strrchr(line, ',');
+	char *end;
+	long n;
+
+	p = p != NULL ? p + 1 : strchr(line, ':');
+	if (p == NULL)
+		return -1;
+	if (*p == ':')
+		p++;
+	n = strtol(p, &end, 10);
+	if (end == p || n < 0 || n > 255)
+		return -1;
+	return (int)n;
+}
+
+/* The first intermediate line, or "". */
+static const char *
+modem_first_line(const struct at_response *res)
+{
+	return res->n_lines > 0 ? res->lines[0] : "";
+}
+
+static void
+copy_field(char *dst, size_t size, const char *src)
+{
+	size_t n;
+
+	while (*src == ' ' || *src == '"')
+		src++;
+	n = strcspn(src, "\"");
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Watchdog and reconnect */
+
+static void
+modem_wd_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+
+	if (m->closing || res->result == AT_RES_CANCELLED)
+		return;
+	if (res->result == AT_RES_TIMEOUT) {
+		modem_watchdog(m);
+		return;
+	}
+	if (m->escalation >= 2) {
+		/* AT+CFUN=1,1 answered: the modem reboots and usually
+		 * leaves the bus; reopen once it is back. */
+		modem_lost(m, _("the modem stopped answering and was reset"),
+		    2000);
+		return;
+	}
+	log_info("modem %s: answering again", m->b->name);
+	m->escalation = 0;
+	if (m->phase == PH_INIT) {
+		m->step = S_AT;
+		modem_init_run(m);
+	} else if (m->phase == PH_UP) {
+		m->reading = m->sweeping = m->health_running = false;
+		modem_health_run(m);
+		modem_sweep(m);
+	}
+}
+
+/*
+ * A command got no answer.  Escalate: ESC and a bare AT, then a modem
+ * reset (AT+CFUN=1,1), then close the port and reopen it.  Commands
+ * still queued are cancelled first (a send in flight is settled by its
+ * own callback).
+ */
+static void
+modem_watchdog(struct modem *m)
+{
+	unsigned short_ms = m->cmd_ms < 3000 ? m->cmd_ms : 3000;
+
+	if (m->chan == NULL)
+		return;
+	m->escalation++;
+	log_warn("modem %s: no answer (step %d of the watchdog)", m->b->name,
+	    m->escalation);
+	at_cancel_all(chan_at(m->chan));
+	if (m->chan == NULL)
+		return;
+	switch (m->escalation) {
+	case 1:
+		/* ESC leaves a "> " prompt that swallowed our bytes. */
+		at_write_raw(chan_at(m->chan), "\x1b", 1);
+		modem_cmd(m, "AT", short_ms, modem_wd_cb);
+		break;
+	case 2:
+		modem_cmd(m, "AT+CFUN=1,1", short_ms, modem_wd_cb);
+		break;
+	default:
+		modem_lost(m, _("the modem stopped answering"), 1000);
+		break;
+	}
+}
+
+static void
+modem_chan_urc(void *ctx, const struct at_urc *urc);
+static void
+modem_chan_hangup(void *ctx);
+
+static const struct chan_ops modem_chan_ops = {
+	modem_chan_urc, modem_chan_hangup,
+};
+
+static void
+modem_session_reset(struct modem *m)
+{
+	m->step = S_AT;
+	m->at_tries = 0;
+	m->cnmi_try = 0;
+	m->escalation = 0;
+	m->reading = m->sweeping = m->health_running = false;
+	m->n_reads = 0;
+	m->creg = -1;
+	m->rssi = 99;
+}
+
+static void
+modem_reopen_cb(uv_timer_t *h)
+{
+	struct modem *m = h->data;
+	struct sms_err err;
+	const char *path = m->stable != NULL ? m->stable : m->port;
+	int baud;
+
+	if (m->closing || m->chan != NULL || m->phase == PH_FATAL ||
+	    m->phase == PH_SUSPENDED)
+		return;
+	baud = m->baud > 0 ? m->baud : baud_tries[m->baud_idx];
+	sms_err_clear(&err);
+	if (chan_open(&m->chan, m->loop, path, baud, &modem_chan_ops, m,
+	    &err) < 0) {
+		m->chan = NULL;
+		modem_set_state(m, BACKEND_DOWN, "%s", err.msg);
+		uv_timer_start(&m->reopen_timer, modem_reopen_cb,
+		    m->reopen_ms, 0);
+		m->reopen_ms = m->reopen_ms * 2 > MODEM_REOPEN_MAX_MS ?
+		    MODEM_REOPEN_MAX_MS : m->reopen_ms * 2;
+		return;
+	}
+	if (m->stable == NULL)
+		m->stable = strdup(chan_stable_path(m->chan));
+	log_info("modem %s: opened %s (%s)", m->b->name,
+	    chan_path(m->chan), chan_stable_path(m->chan));
+	m->reopen_ms = MODEM_REOPEN_FIRST_MS;
+	m->phase = PH_INIT;
+	modem_session_reset(m);
+	modem_init_run(m);
+}
+
+/* Close the port, go down with why, and try again after delay_ms. */
+static void
+modem_lost(struct modem *m, const char *why, unsigned delay_ms)
+{
+	struct chan *c = m->chan;
+
+	if (m->phase != PH_FATAL && m->phase != PH_SUSPENDED)
+		m->phase = PH_CLOSED;
+	m->chan = NULL;
+	uv_timer_stop(&m->health_timer);
+	uv_timer_stop(&m->sweep_timer);
+	chan_close(c, NULL, NULL);
+	modem_set_state(m, BACKEND_DOWN, "%s", why);
+	if (m->phase == PH_CLOSED && !m->closing)
+		uv_timer_start(&m->reopen_timer, modem_reopen_cb, delay_ms, 0);
+}
+
+/* Stop for good until a person acts (config, resume). */
+static void
+modem_fatal(struct modem *m, const char *why)
+{
+	m->phase = PH_FATAL;
+	modem_lost(m, why, 0);
+}
+
+static void
+modem_chan_hangup(void *ctx)
+{
+	struct modem *m = ctx;
+
+	if (m->closing)
+		return;
+	modem_lost(m, _("the modem went away (unplugged?); waiting for it "
+	    "to come back"), MODEM_REOPEN_FIRST_MS);
+}
+
+/* ------------------------------------------------------------------ */
+/* Init */
+
+static void
+modem_init_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	const char *v;
+	bool ok = res->result == AT_RES_OK;
+	char buf[128];
+
+	if (m->closing || res->result == AT_RES_CANCELLED)
+		return;
+	if (m->step == S_AT && res->result == AT_RES_TIMEOUT) {
+		/* Booting, or the wrong speed. */
+		if (++m->at_tries < MODEM_AT_TRIES) {
+			if (m->baud == 0 && m->chan != NULL) {
+				m->baud_idx = (m->baud_idx + 1) %
+				    (int)(sizeof baud_tries /
+				    sizeof baud_tries[0]);
+				chan_set_baud(m->chan,
+				    baud_tries[m->baud_idx], NULL);
+			}
+			at_write_raw(chan_at(m->chan), "\x1b", 1);
+			modem_init_run(m);
+			return;
+		}
+		modem_lost(m, _("the device does not answer AT commands (is "
+		    "it the modem's command port?)"), 5000);
+		return;
+	}
+	if (modem_stop_on(m, res))
+		return;
+
+	switch (m->step) {
+	case S_AT:
+	case S_ECHO:
+	case S_CMEE:
+	case S_CURC:
+	case S_ZCDRUN:
+		m->step++;
+		break;
+	case S_CGMI:
+		if (ok)
+			copy_field(m->maker, sizeof m->maker,
+			    modem_first_line(res));
+		m->step++;
+		break;
+	case S_CGMM:
+		if (ok)
+			copy_field(m->model, sizeof m->model,
+			    modem_first_line(res));
+		m->quirks = quirks_lookup(m->maker, m->model);
+		quirks_apply(m->quirks_spec, &m->quirks, NULL);
+		log_info("modem %s: %s %s, quirks: %s", m->b->name, m->maker,
+		    m->model, quirks_format(m->quirks, buf, sizeof buf));
+		m->step++;
+		break;
+	case S_CGMR:
+		if (ok)
+			copy_field(m->revision, sizeof m->revision,
+			    modem_first_line(res));
+		m->step++;
+		break;
+	case S_CGSN:
+		if (ok)
+			copy_field(m->imei, sizeof m->imei,
+			    modem_first_line(res));
+		m->step++;
+		break;
+	case S_CPIN:
+		if (res->result == AT_RES_CME_ERROR) {
+			if (res->code == 14) {	/* SIM busy: soon */
+				modem_lost(m, modem_cme_reason(14), 2000);
+				return;
+			}
+			modem_lost(m, modem_cme_reason(res->code), 30000);
+			return;
+		}
+		v = modem_find(res, "+CPIN");
+		if (!ok || v == NULL) {
+			modem_lost(m, _("the modem did not say whether the SIM "
+			    "needs a PIN"), 10000);
+			return;
+		}
+		if (strncmp(v, "READY", 5) == 0) {
+			m->step = S_CMGF;
+			break;
+		}
+		if (strncmp(v, "SIM PIN", 7) == 0 && v[7] == '\0') {
+			if (m->pin_rejected) {
+				modem_fatal(m, _("the SIM still asks for its "
+				    "PIN after rejecting ours; not trying "
+				    "again"));
+				return;
+			}
+			if (m->pin == NULL) {
+				char why[512];
+
+				snprintf(why, sizeof why, _("the SIM needs a "
+				    "PIN: set pin_file in [%s] or the "
+				    "environment variable %s"), m->b->section,
+				    m->pin_source);
+				modem_fatal(m, why);
+				return;
+			}
+			m->step = S_CPIN_ENTER;
+			break;
+		}
+		if (strncmp(v, "SIM PUK", 7) == 0) {
+			modem_fatal(m, _("the SIM is locked and needs its PUK "
+			    "(too many wrong PINs); unlock it in a phone"));
+			return;
+		}
+		{
+			char why[512];
+
+			snprintf(why, sizeof why, _("the SIM asks for \"%.64s\", "
+			    "which sms-inbox cannot give"), v);
+			modem_fatal(m, why);
+		}
+		return;
+	case S_CPIN_ENTER:
+		if (!ok) {
+			/* Never again: a SIM locks after three wrong PINs. */
+			m->pin_rejected = true;
+			snprintf(buf, sizeof buf, "%s", m->pin_source);
+			{
+				char why[512];
+
+				snprintf(why, sizeof why, _("the SIM rejected "
+				    "the PIN from %s; it will not be tried "
+				    "again (a SIM locks after three wrong "
+				    "PINs): correct it and restart"), buf);
+				modem_fatal(m, why);
+			}
+			return;
+		}
+		log_info("modem %s: PIN accepted", m->b->name);
+		m->step = S_CPIN;
+		break;
+	case S_CMGF:
+		if (!ok) {
+			modem_fatal(m, _("the modem has no PDU mode "
+			    "(AT+CMGF=0 failed); text-mode-only modems are "
+			    "not supported"));
+			return;
+		}
+		m->step++;
+		break;
+	case S_CSMS:
+		/* +CSMS: <service>,...: service 1 wants +CNMA for +CMT. */
+		v = modem_find(res, "+CSMS");
+		m->cnma = ok && v != NULL && atoi(v) == 1;
+		m->step++;
+		break;
+	case S_CPMS_TEST:
+		v = modem_find(res, "+CPMS");
+		if (m->storage != NULL)
+			snprintf(m->mem, sizeof m->mem, "%s", m->storage);
+		else if (ok && v != NULL) {
+			/* The first list is mem1: prefer SIM+ME, then SIM. */
+			size_t n = strcspn(v, ")");
+
+			if (memmem(v, n, "\"MT\"", 4) != NULL)
+				snprintf(m->mem, sizeof m->mem, "MT");
+			else if (memmem(v, n, "\"SM\"", 4) != NULL)
+				snprintf(m->mem, sizeof m->mem, "SM");
+			else
+				copy_field(m->mem, sizeof m->mem, v + 1);
+		}
+		if (m->mem[0] == '\0')
+			snprintf(m->mem, sizeof m->mem, "SM");
+		m->step++;
+		break;
+	case S_CPMS_SET:
+		v = modem_find(res, "+CPMS");
+		if (!ok || v == NULL ||
+		    sscanf(v, "%d,%d", &m->used, &m->total) != 2) {
+			log_warn("modem %s: cannot select storage %s",
+			    m->b->name, m->mem);
+			m->used = m->total = 0;
+		}
+		m->step++;
+		break;
+	case S_CNMI:
+		if (!ok && ++m->cnmi_try < sizeof cnmi_tries /
+		    sizeof cnmi_tries[0])
+			break;
+		if (!ok)
+			log_warn("modem %s: no new-message indications; "
+			    "relying on the periodic sweep", m->b->name);
+		m->step++;
+		break;
+	case S_CSCA_SET:
+		if (!ok)
+			log_warn("modem %s: cannot set the SMS centre",
+			    m->b->name);
+		m->step++;
+		break;
+	case S_CSCA:
+		v = modem_find(res, "+CSCA");
+		if (ok && v != NULL)
+			copy_field(m->smsc, sizeof m->smsc, v);
+		m->step++;
+		break;
+	case S_DONE:
+		break;
+	}
+	modem_init_run(m);
+}
+
+/* Send the command for the current step, skipping those that do not
+ * apply; at S_DONE the session is up. */
+static void
+modem_init_run(struct modem *m)
+{
+	char cmd[128];
+	unsigned ms = m->cmd_ms;
+
+	for (;;) {
+		cmd[0] = '\0';
+		switch (m->step) {
+		case S_AT:
+			snprintf(cmd, sizeof cmd, "AT");
+			ms = m->cmd_ms < 2000 ? m->cmd_ms : 2000;
+			break;
+		case S_ECHO:
+			snprintf(cmd, sizeof cmd, "ATE0");
+			break;
+		case S_CMEE:
+			snprintf(cmd, sizeof cmd, "AT+CMEE=1");
+			break;
+		case S_CGMI:
+			snprintf(cmd, sizeof cmd, "AT+CGMI");
+			break;
+		case S_CGMM:
+			snprintf(cmd, sizeof cmd, "AT+CGMM");
+			break;
+		case S_CGMR:
+			snprintf(cmd, sizeof cmd, "AT+CGMR");
+			break;
+		case S_CGSN:
+			snprintf(cmd, sizeof cmd, "AT+CGSN");
+			break;
+		case S_CURC:
+			if (m->quirks & QUIRK_HUAWEI_CURC)
+				snprintf(cmd, sizeof cmd, "AT^CURC=0");
+			break;
+		case S_ZCDRUN:
+			if (m->quirks & QUIRK_ZTE_ZCDRUN)
+				snprintf(cmd, sizeof cmd, "AT+ZCDRUN=8");
+			break;
+		case S_CPIN:
+			snprintf(cmd, sizeof cmd, "AT+CPIN?");
+			break;
+		case S_CPIN_ENTER:
+			snprintf(cmd, sizeof cmd, "AT+CPIN=\"%s\"", m->pin);
+			break;
+		case S_CMGF:
+			snprintf(cmd, sizeof cmd, "AT+CMGF=0");
+			break;
+		case S_CSMS:
+			snprintf(cmd, sizeof cmd, "AT+CSMS?");
+			break;
+		case S_CPMS_TEST:
+			snprintf(cmd, sizeof cmd, "AT+CPMS=?");
+			break;
+		case S_CPMS_SET:
+			snprintf(cmd, sizeof cmd,
+			    "AT+CPMS=\"%s\",\"%s\",\"%s\"", m->mem, m->mem,
+			    m->mem);
+			break;
+		case S_CNMI:
+			if (!(m->quirks & QUIRK_NO_CNMI))
+				snprintf(cmd, sizeof cmd, "%s",
+				    cnmi_tries[m->cnmi_try]);
+			break;
+		case S_CSCA_SET:
+			if (m->smsc_cfg != NULL)
+				snprintf(cmd, sizeof cmd,
+				    "AT+CSCA=\"%s\",%d", m->smsc_cfg,
+				    m->smsc_cfg[0] == '+' ? 145 : 129);
+			break;
+		case S_CSCA:
+			snprintf(cmd, sizeof cmd, "AT+CSCA?");
+			break;
+		case S_DONE:
+			break;
+		}
+		if (cmd[0] != '\0' || m->step == S_DONE)
+			break;
+		m->step++;
+	}
+	if (m->step != S_DONE) {
+		modem_cmd(m, cmd, ms, modem_init_cb);
+		return;
+	}
+	m->phase = PH_UP;
+	explicit_bzero(cmd, sizeof cmd);
+	log_info("modem %s: ready (%s %s, SMSC %s)", m->b->name, m->maker,
+	    m->model, m->smsc[0] ? m->smsc : "?");
+	modem_timers_start(m);
+	modem_health_run(m);
+	modem_sweep(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* Health */
+
+static void
+modem_health_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	const char *v;
+	char storage[64];
+	int n, stat;
+
+	if (modem_stop_on(m, res)) {
+		m->health_running = false;
+		return;
+	}
+	if ((v = modem_find(res, "+CSQ")) != NULL)
+		m->rssi = atoi(v);
+	if ((v = modem_find(res, "+CREG")) != NULL) {
+		if (sscanf(v, "%d,%d", &n, &stat) == 2)
+			m->creg = stat;
+		else
+			m->creg = atoi(v);
+	}
+	if ((v = modem_find(res, "+COPS")) != NULL) {
+		const char *q = strchr(v, '"');
+
+		if (q != NULL)
+			copy_field(m->operator_name, sizeof m->operator_name,
+			    q);
+	}
+	if ((v = modem_find(res, "+CPMS")) != NULL) {
+		const char *q = strchr(v, ',');
+
+		if (q != NULL && sscanf(q + 1, "%d,%d", &m->used,
+		    &m->total) != 2)
+			m->used = m->total = 0;
+		if (m->total > 0 &&
+		    m->used * 100 >= m->total * MODEM_STORAGE_WARN) {
+			modem_storage_text(m, storage, sizeof storage);
+			if (!m->storage_warned)
+				log_warn("modem %s: message storage nearly "
+				    "full (%s); reading it out", m->b->name,
+				    storage);
+			m->storage_warned = true;
+			modem_sweep(m);
+		} else
+			m->storage_warned = false;
+		/* The last of the round. */
+		m->health_running = false;
+		modem_update_state(m);
+	}
+}
+
+static void
+modem_health_run(struct modem *m)
+{
+	if (m->phase != PH_UP || m->health_running || m->chan == NULL)
+		return;
+	m->health_running = true;
+	modem_cmd(m, "AT+CSQ", m->cmd_ms, modem_health_cb);
+	modem_cmd(m, "AT+CREG?", m->cmd_ms, modem_health_cb);
+	modem_cmd(m, "AT+COPS?", m->cmd_ms, modem_health_cb);
+	modem_cmd(m, "AT+CPMS?", m->cmd_ms, modem_health_cb);
+}
+
+static void
+modem_health_timer_cb(uv_timer_t *h)
+{
+	struct modem *m = h->data;
+
+	modem_health_run(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* Receiving */
+
+static void
+modem_delete_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+
+	if (modem_stop_on(m, res))
+		return;
+	if (res->result == AT_RES_OK && m->used > 0)
+		m->used--;
+}
+
+static void
+modem_delete(struct modem *m, int idx)
+{
+	char cmd[32];
+
+	if (idx < 0)
+		return;
+	snprintf(cmd, sizeof cmd, "AT+CMGD=%d", idx);
+	modem_cmd(m, cmd, m->cmd_ms, modem_delete_cb);
+}
+
+/* Find the message a report is about (the newest part with that mr). */
+static void
+modem_report(struct modem *m, const struct pdus_decoded *d)
+{
+	struct backend_status st;
+	struct modem_track *t = NULL;
+	char ref[16];
+	size_t i, k;
+	int delivered = 0, parts = 0;
+
+	memset(&st, 0, sizeof st);
+	snprintf(ref, sizeof ref, "%u", d->mr);
+	st.remote_ref = ref;
+	st.state = d->st_state;
+	st.error_code = d->st;
+	st.at = d->st_at;
+	st.error_text = d->st_state != MSG_DELIVERED ? d->st_text : NULL;
+	for (i = 0; i < MODEM_TRACK_MAX; i++) {
+		k = (m->track_next + MODEM_TRACK_MAX - 1 - i) %
+		    MODEM_TRACK_MAX;
+		if (m->track[k].used && m->track[k].mr == d->mr) {
+			t = &m->track[k];
+			break;
+		}
+	}
+	if (t != NULL) {
+		st.msg_id = t->msg_id;
+		if (d->st_state == MSG_SENT)
+			return;		/* the SC is still trying */
+		if (d->st_state == MSG_DELIVERED) {
+			t->delivered = true;
+			for (i = 0; i < MODEM_TRACK_MAX; i++) {
+				if (!m->track[i].used ||
+				    m->track[i].msg_id != t->msg_id)
+					continue;
+				parts++;
+				delivered += m->track[i].delivered;
+			}
+			if (delivered < t->parts && parts >= t->parts)
+				return;	/* wait for the other parts */
+		}
+		for (i = 0; i < MODEM_TRACK_MAX; i++)
+			if (m->track[i].used && m->track[i].msg_id == st.msg_id)
+				m->track[i].used = false;
+	}
+	m->b->events->status(m->b->ctx, m->b, &st);
+}
+
+/* Handle one stored or direct PDU; returns true when it may be deleted. */
+static bool
+modem_handle_pdu(struct modem *m, int idx, const char *hex, int tpdu_len)
+{
+	struct pdus_decoded *d;
+	struct sms_err err;
+	bool done = false;
+	int rc;
+
+	if ((d = malloc(sizeof *d)) == NULL)
+		return false;
+	sms_err_clear(&err);
+	if (pdus_decode(hex, tpdu_len, d, &err) < 0) {
+		log_warn("modem %s: keeping undecodable message at index %d: "
+		    "%s", m->b->name, idx, err.msg);
+		free(d);
+		return false;
+	}
+	if (d->kind == PDUS_STATUS) {
+		modem_report(m, d);
+		done = true;
+	} else if (d->kind == PDUS_OTHER) {
+		log_debug("modem %s: leaving a stored outgoing message at "
+		    "index %d alone", m->b->name, idx);
+	} else {
+		rc = m->b->events->inbound(m->b->ctx, m->b, &d->in);
+		done = rc == 0;
+		if (!done)
+			log_warn("modem %s: message at index %d not stored "
+			    "yet; keeping it on the modem", m->b->name, idx);
+	}
+	free(d);
+	return done;
+}
+
+static void
+modem_read_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	int idx = m->n_reads > 0 ? m->reads[0] : -1;
+
+	if (m->closing)
+		return;
+	m->reading = false;
+	if (res->result == AT_RES_CANCELLED)
+		return;		/* read again after recovery */
+	if (m->n_reads > 0) {
+		memmove(m->reads, m->reads + 1,
+		    (m->n_reads - 1) * sizeof m->reads[0]);
+		m->n_reads--;
+	}
+	if (modem_stop_on(m, res))
+		return;
+	if (res->result == AT_RES_OK && res->n_lines >= 2 &&
+	    at_value(res->lines[0], "+CMGR") != NULL) {
+		if (modem_handle_pdu(m, idx, res->lines[1],
+		    modem_last_int(res->lines[0])))
+			modem_delete(m, idx);
+	} else if (res->result != AT_RES_OK && res->code != 321)
+		log_warn("modem %s: cannot read message %d: %s", m->b->name,
+		    idx, res->final);
+	modem_read_next(m);
+}
+
+static void
+modem_read_next(struct modem *m)
+{
+	char cmd[32];
+
+	if (m->reading || m->n_reads == 0 || m->phase != PH_UP)
+		return;
+	m->reading = true;
+	snprintf(cmd, sizeof cmd, "AT+CMGR=%d", m->reads[0]);
+	if (modem_cmd(m, cmd, m->cmd_ms, modem_read_cb) < 0)
+		m->reading = false;
+}
+
+static void
+modem_queue_read(struct modem *m, int idx)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_reads; i++)
+		if (m->reads[i] == idx)
+			return;
+	if (m->n_reads == MODEM_READS_MAX) {
+		/* The sweep will find it. */
+		return;
+	}
+	m->reads[m->n_reads++] = idx;
+	modem_read_next(m);
+}
+
+static void
+modem_sweep_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	const char *v;
+	size_t i;
+	int idx;
+
+	if (m->closing)
+		return;
+	m->sweeping = false;
+	if (modem_stop_on(m, res))
+		return;
+	if (res->result != AT_RES_OK) {
+		log_warn("modem %s: listing messages failed (%s); reading "
+		    "slot by slot from now on", m->b->name, res->final);
+		m->quirks |= QUIRK_NO_CMGL;
+		modem_sweep(m);
+		return;
+	}
+	for (i = 0; i + 1 < res->n_lines; i++) {
+		if ((v = at_value(res->lines[i], "+CMGL")) == NULL)
+			continue;
+		idx = atoi(v);
+		if (modem_handle_pdu(m, idx, res->lines[i + 1],
+		    modem_last_int(v)))
+			modem_delete(m, idx);
+		i++;
+	}
+}
+
+/* Read everything stored: AT+CMGL=4, or slot by slot with no-cmgl. */
+static void
+modem_sweep(struct modem *m)
+{
+	int i, first;
+
+	if (m->phase != PH_UP || m->sweeping || m->chan == NULL)
+		return;
+	if (m->quirks & QUIRK_NO_CMGL) {
+		first = (m->quirks & QUIRK_INDEX0) ? 0 : 1;
+		for (i = 0; i < m->total; i++)
+			modem_queue_read(m, first + i);
+		return;
+	}
+	m->sweeping = true;
+	if (modem_cmd(m, "AT+CMGL=4", m->cmd_ms * 3, modem_sweep_cb) < 0)
+		m->sweeping = false;
+}
+
+static void
+modem_sweep_timer_cb(uv_timer_t *h)
+{
+	struct modem *m = h->data;
+
+	modem_sweep(m);
+}
+
+static void
+modem_cnma_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+
+	(void)modem_stop_on(m, res);
+}
+
+static void
+modem_chan_urc(void *ctx, const struct at_urc *urc)
+{
+	struct modem *m = ctx;
+	const char *v;
+
+	if (m->closing)
+		return;
+	if ((v = at_value(urc->line, "+CMTI")) != NULL ||
+	    (v = at_value(urc->line, "+CDSI")) != NULL) {
+		v = strchr(v, ',');
+		if (v != NULL)
+			modem_queue_read(m, atoi(v + 1));
+		m->used++;
+		return;
+	}
+	if (at_value(urc->line, "+CMT") != NULL ||
+	    at_value(urc->line, "+CDS") != NULL) {
+		if (urc->pdu == NULL)
+			return;
+		if (!modem_handle_pdu(m, -1, urc->pdu,
+		    modem_last_int(urc->line)))
+			log_err("modem %s: a directly delivered message could "
+			    "not be stored", m->b->name);
+		if (m->cnma)
+			modem_cmd(m, "AT+CNMA", m->cmd_ms, modem_cnma_cb);
+		return;
+	}
+	if ((v = at_value(urc->line, "+CREG")) != NULL ||
+	    (v = at_value(urc->line, "+CGREG")) != NULL) {
+		/* Unsolicited: +CREG: <stat>[,<lac>,<ci>] (27.007 7.2). */
+		if (at_value(urc->line, "+CREG") != NULL) {
+			m->creg = atoi(v);
+			modem_update_state(m);
+		}
+		return;
+	}
+	if ((v = at_value(urc->line, "^RSSI")) != NULL) {
+		m->rssi = atoi(v);
+		return;
+	}
+	if (strncmp(urc->line, "^SMMEMFULL", 10) == 0 ||
+	    (strstr(urc->line, "SMSFULL") != NULL &&
+	    strncmp(urc->line, "+CIEV", 5) == 0)) {
+		log_warn("modem %s: message storage full; reading it out",
+		    m->b->name);
+		m->used = m->total;
+		modem_sweep(m);
+		return;
+	}
+	if (strcmp(urc->line, "^BOOT") == 0 || strncmp(urc->line, "^SYSSTART",
+	    9) == 0 || strcmp(urc->line, "RDY") == 0) {
+		/* Rebooted under us: start over. */
+		if (m->phase == PH_UP) {
+			log_warn("modem %s: the modem restarted", m->b->name);
+			m->phase = PH_INIT;
+			modem_session_reset(m);
+			modem_init_run(m);
+		}
+		return;
+	}
+	log_debug("modem %s: unsolicited \"%s\"", m->b->name, urc->line);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sending */
+
+static void
+modem_tx_clear(struct modem *m)
+{
+	pdus_parts_free(m->tx.parts, m->tx.n);
+	memset(&m->tx, 0, sizeof m->tx);
+}
+
+static void modem_tx_part(struct modem *m);
+
+static void
+modem_tx_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	struct backend *b = m->b;
+	const char *v, *reason;
+	char why[512];
+	int64_t id = m->tx.id;
+	size_t parts, i;
+	bool transient;
+
+	if (m->closing || !m->tx.active)
+		return;
+	if (res->result == AT_RES_OK &&
+	    (v = modem_find(res, "+CMGS")) != NULL) {
+		m->escalation = 0;
+		i = m->tx.next;
+		m->tx.mrs[i] = (unsigned)atoi(v);
+		snprintf(m->tx.refs + strlen(m->tx.refs),
+		    sizeof m->tx.refs - strlen(m->tx.refs), "%s%u",
+		    i > 0 ? "," : "", m->tx.mrs[i]);
+		if (++m->tx.next < m->tx.n) {
+			modem_tx_part(m);
+			return;
+		}
+		parts = m->tx.n;
+		if (m->tx.report) {
+			for (i = 0; i < parts; i++) {
+				struct modem_track *t =
+				    &m->track[m->track_next];
+
+				t->used = true;
+				t->mr = m->tx.mrs[i];
+				t->msg_id = id;
+				t->parts = (int)parts;
+				t->delivered = false;
+				m->track_next = (m->track_next + 1) %
+				    MODEM_TRACK_MAX;
+			}
+		}
+		snprintf(why, sizeof why, "%s", m->tx.refs);
+		modem_tx_clear(m);
+		b->events->submitted(b->ctx, b, id, why, (int)parts);
+		return;
+	}
+	switch (res->result) {
+	case AT_RES_CMS_ERROR:
+		reason = modem_cms_reason(res->code, &transient);
+		snprintf(why, sizeof why, "%s (+CMS ERROR: %d)", reason,
+		    res->code);
+		break;
+	case AT_RES_TIMEOUT:
+	case AT_RES_CANCELLED:
+		if (!res->body_written && m->tx.next == 0) {
+			transient = true;
+			snprintf(why, sizeof why, "%s", _("the modem went "
+			    "away before the message was sent"));
+		} else if (m->at_most_once) {
+			transient = false;
+			snprintf(why, sizeof why, "%s", _("the modem went "
+			    "away while sending; the message may or may "
+			    "not have gone out and is not sent again "
+			    "(resend_policy = at-most-once)"));
+		} else {
+			transient = true;
+			snprintf(why, sizeof why, "%s", _("the modem went "
+			    "away while sending; sending again "
+			    "(resend_policy = at-least-once)"));
+		}
+		break;
+	default:
+		transient = true;
+		snprintf(why, sizeof why, _("the modem refused the message "
+		    "(%s)"), res->final[0] ? res->final : "ERROR");
+		break;
+	}
+	modem_tx_clear(m);
+	b->events->send_failed(b->ctx, b, id, transient,
+	    transient ? 30 : 0, res->code, why);
+	if (res->result == AT_RES_TIMEOUT)
+		modem_watchdog(m);
+}
+
+static void
+modem_tx_part(struct modem *m)
+{
+	struct pdus_part *p = &m->tx.parts[m->tx.next];
+	char cmd[32];
+
+	snprintf(cmd, sizeof cmd, "AT+CMGS=%d", p->tpdu_len);
+	/* 27.005 allows the network a while to answer +CMGS. */
+	if (at_send_with_body(chan_at(m->chan), cmd, p->hex,
+	    m->cmd_ms * 6, modem_tx_cb, m) < 0) {
+		struct at_response res = { AT_RES_CANCELLED, 0, "", NULL, 0,
+		    false };
+
+		modem_tx_cb(m, &res);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The backend operations */
+
+static void
+modem_free(struct modem *m)
+{
+	if (m == NULL)
+		return;
+	modem_tx_clear(m);
+	if (m->pin != NULL)
+		explicit_bzero(m->pin, strlen(m->pin));
+	free(m->pin);
+	free(m->pin_source);
+	free(m->port);
+	free(m->storage);
+	free(m->smsc_cfg);
+	free(m->quirks_spec);
+	free(m->stable);
+	free(m);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int
+modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
+    struct sms_err *err)
+{
+	const char *sec = b->section;
+	const char *port;
+	char env[128];
+	struct modem *m;
+	struct stat st;
+	unsigned q = 0;
+	size_t i;
+	int rc;
+
+	port = conf_get(cfg, sec, "port");
+	if (port == NULL || *port == '\0')
+		return sms_err_set(err, SMS_ECONFIG,
+		    _("[%s]: set port to the modem's device, e.g. "
+		    "/dev/ttyUSB0 (\"sms-inbox modem list\" shows them)"), sec);
+	if (strcmp(port, "auto") == 0)
+		return sms_err_set(err, SMS_ECONFIG,
+		    _("[%s]: port = auto is not supported yet; pick the "
+		    "port from \"sms-inbox modem list\""), sec);
+	if (stat(port, &st) == 0 && !S_ISCHR(st.st_mode))
+		return sms_err_set(err, SMS_ECONFIG,
+		    _("[%s]: port %s is not a serial port (not a character "
+		    "device)"), sec, port);
+	if (conf_get_bool(cfg, sec, "text_mode", false))
+		return sms_err_set(err, SMS_ECONFIG,
+		    _("[%s]: text_mode is not supported; sms-inbox talks to "
+		    "modems in PDU mode"), sec);
+	if ((rc = quirks_apply(conf_get(cfg, sec, "quirks"), &q, err)) < 0)
+		return sms_err_prefix(err, "[%s]", sec);
+
+	if ((m = calloc(1, sizeof *m)) == NULL)
+		return sms_err_set(err, SMS_ENOMEM, "%s",
+		    sms_rc_str(SMS_ENOMEM));
+	m->b = b;
+	m->loop = loop;
+	m->port = strdup(port);
+	m->baud = (int)conf_get_int(cfg, sec, "baud", 115200);
+	m->storage = dup_or_null(conf_get(cfg, sec, "storage"));
+	m->smsc_cfg = dup_or_null(conf_get(cfg, sec, "smsc"));
+	m->quirks_spec = dup_or_null(conf_get(cfg, sec, "quirks"));
+	m->cmd_ms = (unsigned)conf_get_int(cfg, sec, "command_timeout",
+	    MODEM_DEFAULT_CMD_MS / 1000) * 1000;
+	m->health_ms = (unsigned)conf_get_int(cfg, sec, "health_interval",
+	    MODEM_DEFAULT_HEALTH_MS / 1000) * 1000;
+	m->sweep_ms = (unsigned)conf_get_int(cfg, sec, "sweep_interval",
+	    MODEM_DEFAULT_SWEEP_MS / 1000) * 1000;
+	m->at_most_once = strcmp(conf_get_str(cfg, sec, "resend_policy",
+	    "at-least-once"), "at-most-once") == 0;
+	m->max_parts = (int)conf_get_int(cfg, sec, "max_segments", 10);
+	m->state = BACKEND_DOWN;
+	m->reopen_ms = MODEM_REOPEN_FIRST_MS;
+	m->concat_ref = (unsigned)(loop_wall_now() & 0xff);
+	m->rssi = 99;
+	m->creg = -1;
+	if (m->port == NULL) {
+		modem_free(m);
+		return SMS_ENOMEM;
+	}
+
+	/* The PIN: pin_file, else SMS_INBOX_<NAME>_PIN. */
+	snprintf(env, sizeof env, "SMS_INBOX_%s_PIN", b->name);
+	for (i = 10; env[i] != '\0'; i++)
+		env[i] = isalnum((unsigned char)env[i]) ?
+		    (char)toupper((unsigned char)env[i]) : '_';
+	rc = conf_read_secret(cfg, sec, "pin_file", env, &m->pin, err);
+	if (rc < 0 && rc != SMS_ENOENT) {
+		modem_free(m);
+		return rc;
+	}
+	sms_err_clear(err);
+	m->pin_source = strdup(conf_get(cfg, sec, "pin_file") != NULL ?
+	    conf_get(cfg, sec, "pin_file") : env);
+
+	uv_timer_init(loop, &m->reopen_timer);
+	uv_timer_init(loop, &m->health_timer);
+	uv_timer_init(loop, &m->sweep_timer);
+	m->reopen_timer.data = m->health_timer.data = m->sweep_timer.data = m;
+	m->handles = 3;
+	b->priv = m;
+	/* Connect on the loop, not here. */
+	uv_timer_start(&m->reopen_timer, modem_reopen_cb, 0, 0);
+	return 0;
+}
+
+/* One of our handles (or the channel) is closed; the last frees. */
+static void
+modem_release(struct modem *m)
+{
+	struct backend *b = m->b;
+	void (*done)(struct backend *) = m->close_done;
+
+	if (--m->handles > 0)
+		return;
+	modem_free(m);
+	b->priv = NULL;
+	if (done != NULL)
+		done(b);
+}
+
+static void
+modem_handle_closed(uv_handle_t *h)
+{
+	modem_release(h->data);
+}
+
+static void
+modem_chan_closed(void *arg)
+{
+	modem_release(arg);
+}
+
+static void
+modem_close(struct backend *b, void (*done)(struct backend *b))
+{
+	struct modem *m = b->priv;
+	struct chan *c;
+
+	if (m == NULL) {
+		if (done != NULL)
+			done(b);
+		return;
+	}
+	m->closing = true;
+	m->close_done = done;
+	c = m->chan;
+	m->chan = NULL;
+	if (c != NULL) {
+		m->handles++;
+		chan_close(c, modem_chan_closed, m);
+	}
+	uv_close((uv_handle_t *)&m->reopen_timer, modem_handle_closed);
+	uv_close((uv_handle_t *)&m->health_timer, modem_handle_closed);
+	uv_close((uv_handle_t *)&m->sweep_timer, modem_handle_closed);
+}
+
+static bool
+modem_ready(struct backend *b)
+{
+	struct modem *m = b->priv;
+
+	return m->phase == PH_UP && m->chan != NULL && !m->tx.active &&
+	    (m->creg == 1 || m->creg == 5);
+}
+
+static uint64_t
+modem_next_ready(struct backend *b)
+{
+	(void)b;
+	return 0;
+}
+
+static int
+modem_submit(struct backend *b, const struct backend_msg *msg,
+    struct sms_err *err)
+{
+	struct modem *m = b->priv;
+	int rc;
+
+	if (!modem_ready(b))
+		return sms_err_set(err, SMS_EBUSY, _("the modem is busy or "
+		    "not connected"));
+	m->concat_ref = (m->concat_ref + 1) & 0xff;
+	rc = pdus_encode(msg, m->concat_ref, m->max_parts, &m->tx.parts,
+	    &m->tx.n, err);
+	if (rc < 0)
+		return rc;
+	if (m->tx.n == 0 || m->tx.n > sizeof m->tx.mrs / sizeof m->tx.mrs[0]) {
+		modem_tx_clear(m);
+		return sms_err_set(err, SMS_ETOOBIG, _("the message is too "
+		    "long for the modem (%d parts at most)"),
+		    (int)(sizeof m->tx.mrs / sizeof m->tx.mrs[0]));
+	}
+	m->tx.active = true;
+	m->tx.id = msg->id;
+	m->tx.report = msg->report;
+	m->tx.next = 0;
+	m->tx.refs[0] = '\0';
+	modem_tx_part(m);
+	return 0;
+}
+
+static void
+modem_health(struct backend *b, struct backend_health *out)
+{
+	struct modem *m = b->priv;
+
+	memset(out, 0, sizeof *out);
+	out->state = m->state;
+	out->signal_dbm = modem_rssi_dbm(m->rssi);
+	out->signal_bars = modem_rssi_bars(m->rssi);
+	snprintf(out->operator_name, sizeof out->operator_name, "%s",
+	    m->operator_name);
+	snprintf(out->detail, sizeof out->detail, "%s", m->detail);
+}
+
+static void
+modem_suspend(struct backend *b)
+{
+	struct modem *m = b->priv;
+
+	uv_timer_stop(&m->reopen_timer);
+	m->phase = PH_SUSPENDED;
+	modem_lost(m, _("released on request"), 0);
+	m->state = BACKEND_SUSPENDED;
+}
+
+static void
+modem_resume(struct backend *b)
+{
+	struct modem *m = b->priv;
+
+	if (m->phase != PH_SUSPENDED && m->phase != PH_FATAL)
+		return;
+	if (m->phase == PH_FATAL && m->pin_rejected)
+		return;		/* the same PIN would be rejected again */
+	m->phase = PH_CLOSED;
+	uv_timer_start(&m->reopen_timer, modem_reopen_cb, 0, 0);
+}
+
+/* Periodic work: the health and sweep timers repeat. */
+static void
+modem_timers_start(struct modem *m)
+{
+	uv_timer_start(&m->health_timer, modem_health_timer_cb, m->health_ms,
+	    m->health_ms);
+	uv_timer_start(&m->sweep_timer, modem_sweep_timer_cb, m->sweep_ms,
+	    m->sweep_ms);
+}
+
+const struct backend_ops modem_backend_ops = {
+	.type = "modem",
+	.open = modem_open,
+	.close = modem_close,
+	.ready = modem_ready,
+	.next_ready = modem_next_ready,
+	.submit = modem_submit,
+	.reconcile = NULL,
+	.health = modem_health,
+	.suspend = modem_suspend,
+	.resume = modem_resume,
+};

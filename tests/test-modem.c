@@ -1,0 +1,316 @@
+/*
+ * Tests for the modem session against the pty simulator: init with and
+ * without a PIN, a wrong PIN tried exactly once, unplug and replug, the
+ * watchdog's reset, URC storms and line noise, indication fallbacks, and
+ * ports that are not serial ports.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "modem-harness.h"
+#include "modem/modem.h"
+#include "modem/quirks.h"
+#include "util/conf.h"
+
+/* Whether the simulator's command log has line. */
+static bool
+sim_saw(struct harness *h, const char *line)
+{
+	json_t *r = harness_ctl(h, "{\"cmd\": \"log\"}");
+	json_t *log = json_object_get(r, "log"), *v;
+	size_t i;
+	bool found = false;
+
+	json_array_foreach(log, i, v)
+		if (strcmp(json_string_value(v), line) == 0)
+			found = true;
+	json_decref(r);
+	return found;
+}
+
+static void
+write_pin(struct harness *h, const char *pin, char *conf, size_t size)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/pin", h->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", pin);
+	fclose(f);
+	assert_int_equal(chmod(path, 0600), 0);
+	snprintf(conf, size, "pin_file = %s\n", path);
+}
+
+static void
+test_modem_init_no_pin(void **state)
+{
+	struct harness h;
+	struct backend_health hl;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	assert_true(sim_saw(&h, "ATE0"));
+	assert_true(sim_saw(&h, "AT+CMEE=1"));
+	assert_true(sim_saw(&h, "AT+CMGF=0"));
+	assert_true(sim_saw(&h, "AT+CPMS=\"SM\",\"SM\",\"SM\""));
+	assert_true(sim_saw(&h, "AT+CNMI=2,1,0,2,0"));
+	assert_true(sim_saw(&h, "AT^CURC=0"));	/* the huawei quirk */
+	assert_true(sim_saw(&h, "AT+CMGL=4"));	/* the first sweep */
+	h.b.ops->health(&h.b, &hl);
+	assert_int_equal(hl.state, BACKEND_UP);
+	assert_int_equal(hl.signal_dbm, -73);
+	assert_int_equal(hl.signal_bars, 4);
+	assert_string_equal(hl.operator_name, "SimNet");
+	assert_non_null(strstr(hl.detail, "SIM 0/20"));
+	assert_int_equal(harness_ctl_int(&h, "stats", "pin_attempts"), 0);
+	harness_stop(&h);
+}
+
+static void
+test_modem_init_with_pin(void **state)
+{
+	const char *args[] = { "--pin", "4321", NULL };
+	struct harness h;
+	char conf[512];
+
+	harness_start(&h, args);
+	write_pin(&h, "4321", conf, sizeof conf);
+	harness_open(&h, conf);
+	harness_run_until(&h, harness_is_up);
+	assert_int_equal(harness_ctl_int(&h, "stats", "pin_attempts"), 1);
+	harness_stop(&h);
+}
+
+/* A rejected PIN is never tried again: not after a reconnect, not after
+ * resume.  The SIM would lock after three. */
+static void
+test_modem_wrong_pin_once(void **state)
+{
+	const char *args[] = { "--pin", "4321", NULL };
+	struct harness h;
+	char conf[512];
+
+	harness_start(&h, args);
+	write_pin(&h, "1111", conf, sizeof conf);
+	harness_open(&h, conf);
+	harness_run_until(&h, harness_is_down);
+	assert_non_null(strstr(h.detail, "rejected the PIN"));
+	assert_non_null(strstr(h.detail, "will not be tried again"));
+	h.b.ops->resume(&h.b);
+	harness_run_for(&h, 1500);
+	assert_int_equal(harness_ctl_int(&h, "stats", "pin_attempts"), 1);
+	assert_int_equal(h.n_up, 0);
+	harness_stop(&h);
+}
+
+static void
+test_modem_pin_missing(void **state)
+{
+	const char *args[] = { "--pin", "4321", NULL };
+	struct harness h;
+
+	unsetenv("SMS_INBOX_DONGLE_PIN");
+	harness_start(&h, args);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_down);
+	assert_non_null(strstr(h.detail, "needs a PIN"));
+	assert_non_null(strstr(h.detail, "SMS_INBOX_DONGLE_PIN"));
+	assert_int_equal(harness_ctl_int(&h, "stats", "pin_attempts"), 0);
+	harness_stop(&h);
+}
+
+/* The PIN from the environment when there is no pin_file. */
+static void
+test_modem_pin_from_env(void **state)
+{
+	const char *args[] = { "--pin", "4321", NULL };
+	struct harness h;
+
+	setenv("SMS_INBOX_DONGLE_PIN", "4321", 1);
+	harness_start(&h, args);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	unsetenv("SMS_INBOX_DONGLE_PIN");
+	assert_int_equal(harness_ctl_int(&h, "stats", "pin_attempts"), 1);
+	harness_stop(&h);
+}
+
+static bool
+came_back(struct harness *h)
+{
+	return h->n_up >= 2 && harness_is_up(h);
+}
+
+/* Unplugged: down with a sentence; replugged under a new pty name
+ * (the symlink, like /dev/serial/by-id, follows it): up again. */
+static void
+test_modem_unplug_replug(void **state)
+{
+	struct harness h;
+	json_t *r;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"unplug\"}"));
+	harness_run_until(&h, harness_is_down);
+	assert_non_null(strstr(h.detail, "went away"));
+	r = harness_ctl(&h, "{\"cmd\": \"replug\"}");
+	json_decref(r);
+	harness_run_until(&h, came_back);
+	assert_int_equal(harness_ctl_int(&h, "stats", "plugged"), 2);
+	harness_stop(&h);
+}
+
+/* The modem stops answering: ESC + AT, then AT+CFUN=1,1; the simulator
+ * reboots (leaves and comes back) and the session starts over. */
+static void
+test_modem_watchdog_reset(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "health_interval = 1\n");
+	harness_run_until(&h, harness_is_up);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", \"hang\": 2}"));
+	harness_run_until(&h, came_back);
+	assert_int_equal(harness_ctl_int(&h, "stats", "resets"), 1);
+	assert_true(sim_saw(&h, "AT+CFUN=1,1"));
+	harness_stop(&h);
+}
+
+static bool
+health_round_done(struct harness *h)
+{
+	return harness_ctl_int(h, "stats", "commands") > 40;
+}
+
+/* URC storms, URCs inside answers and line noise do not upset it. */
+static void
+test_modem_storm_and_noise(void **state)
+{
+	struct harness h;
+	struct backend_health hl;
+
+	harness_start(&h, NULL);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", \"mid_urc\": true}"));
+	harness_open(&h, "health_interval = 1\n");
+	harness_run_until(&h, harness_is_up);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"storm\", \"n\": 500}"));
+	json_decref(harness_ctl(&h, "{\"cmd\": \"noise\"}"));
+	harness_run_until(&h, health_round_done);
+	assert_true(harness_is_up(&h));
+	h.b.ops->health(&h.b, &hl);
+	assert_string_equal(hl.operator_name, "SimNet");
+	assert_int_equal(h.n_down, 0);
+	harness_stop(&h);
+}
+
+/* A modem that refuses +CMTI indications (mt=1): fall back through the
+ * list and keep working on sweeps. */
+static void
+test_modem_cnmi_fallback(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	json_decref(harness_ctl(&h,
+	    "{\"cmd\": \"set\", \"cnmi_reject_mt\": 1}"));
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	assert_true(sim_saw(&h, "AT+CNMI=2,1,0,1,0"));
+	assert_true(sim_saw(&h, "AT+CNMI=1,1"));
+	harness_stop(&h);
+}
+
+/* A path that is no serial port gets a sentence saying so. */
+static void
+test_modem_not_a_serial_port(void **state)
+{
+	struct harness h;
+	struct conf *cfg;
+	struct sms_err err;
+	struct backend b;
+	char text[512];
+
+	harness_start(&h, NULL);
+	snprintf(text, sizeof text, "[backend.dongle]\ntype = modem\n"
+	    "port = %s/ctl\n", h.dir);
+	assert_int_equal(conf_load_string(&cfg, text, "t", &err), 0);
+	memset(&b, 0, sizeof b);
+	b.ops = &modem_backend_ops;
+	b.name = (char *)"dongle";
+	b.section = (char *)"backend.dongle";
+	assert_int_equal(b.ops->open(&b, &h.loop, cfg, &err), SMS_ECONFIG);
+	assert_non_null(strstr(err.msg, "is not a serial port"));
+	conf_free(cfg);
+
+	/* /dev/null is a character device but no terminal. */
+	harness_open(&h, "");
+	conf_set(h.cfg, "backend.dongle", "port", "/dev/null", NULL);
+	h.b.ops->close(&h.b, NULL);
+	uv_run(&h.loop, UV_RUN_NOWAIT);
+	h.opened = false;
+	if (h.b.ops->open(&h.b, &h.loop, h.cfg, &err) < 0)
+		fail_msg("open: %s", err.msg);
+	h.opened = true;
+	harness_run_until(&h, harness_is_down);
+	assert_non_null(strstr(h.detail, "/dev/null is not a serial port"));
+	harness_stop(&h);
+}
+
+static void
+test_modem_quirks_config(void **state)
+{
+	struct sms_err err;
+	unsigned q = quirks_lookup("huawei", "E173");
+	char buf[128];
+
+	assert_true(q & QUIRK_HUAWEI_CURC);
+	assert_int_equal(quirks_lookup("ZTE CORPORATION", "MF190") &
+	    QUIRK_ZTE_ZCDRUN, QUIRK_ZTE_ZCDRUN);
+	assert_int_equal(quirks_lookup(NULL, NULL), 0);
+	assert_int_equal(quirks_apply("no-cmgl, index0 -huawei-curc", &q,
+	    &err), 0);
+	assert_string_equal(quirks_format(q, buf, sizeof buf),
+	    "index0,no-cmgl");
+	assert_int_equal(quirks_apply("bogus", &q, &err), SMS_ECONFIG);
+	assert_non_null(strstr(err.msg, "unknown modem quirk \"bogus\""));
+	assert_int_equal(modem_rssi_dbm(99), 0);
+	assert_int_equal(modem_rssi_bars(99), -1);
+	assert_int_equal(modem_rssi_dbm(31), -51);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_modem_quirks_config),
+		cmocka_unit_test(test_modem_init_no_pin),
+		cmocka_unit_test(test_modem_init_with_pin),
+		cmocka_unit_test(test_modem_wrong_pin_once),
+		cmocka_unit_test(test_modem_pin_missing),
+		cmocka_unit_test(test_modem_pin_from_env),
+		cmocka_unit_test(test_modem_unplug_replug),
+		cmocka_unit_test(test_modem_watchdog_reset),
+		cmocka_unit_test(test_modem_storm_and_noise),
+		cmocka_unit_test(test_modem_cnmi_fallback),
+		cmocka_unit_test(test_modem_not_a_serial_port),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
