@@ -78,6 +78,8 @@ ev_inbound(void *ctx, struct backend *b, const struct backend_inbound *in)
 	int i = h->n_inbound;
 
 	h->inbound_ns = mono_ns();
+	if (h->probe_sim && i < HARNESS_MAX_IN)
+		h->in_stored[i] = harness_ctl_int(h, "stats", "stored");
 	if (h->inbound_rc != 0)
 		return h->inbound_rc;
 	if (i < HARNESS_MAX_IN) {
@@ -159,8 +161,10 @@ harness_open(struct harness *h, const char *extra_conf)
 	    "[backend.dongle]\n"
 	    "type = modem\n"
 	    "port = %s\n"
-	    "command_timeout = 1\n"
-	    "%s", h->port, extra_conf ? extra_conf : "");
+	    "%s"
+	    "%s", h->port,
+	    extra_conf && strstr(extra_conf, "command_timeout") ? "" :
+	    "command_timeout = 1\n", extra_conf ? extra_conf : "");
 	if (conf_load_string(&h->cfg, text, "test.conf", &err) < 0)
 		fail_msg("config: %s", err.msg);
 	h->b.ops = &modem_backend_ops;
@@ -265,18 +269,28 @@ guard_cb(uv_timer_t *t)
 	*(bool *)t->data = true;
 }
 
+static void
+tick_cb(uv_timer_t *t)
+{
+	(void)t;
+}
+
 void
 harness_run_until(struct harness *h, bool (*pred)(struct harness *h))
 {
-	uv_timer_t guard;
+	uv_timer_t guard, tick;
 	bool expired = false;
 
 	uv_timer_init(&h->loop, &guard);
 	guard.data = &expired;
 	uv_timer_start(&guard, guard_cb, HARNESS_GUARD_MS, 0);
+	/* Wake now and then: pred may watch the simulator, not the loop. */
+	uv_timer_init(&h->loop, &tick);
+	uv_timer_start(&tick, tick_cb, 20, 20);
 	while (!pred(h) && !expired)
 		uv_run(&h->loop, UV_RUN_ONCE);
 	uv_close((uv_handle_t *)&guard, NULL);
+	uv_close((uv_handle_t *)&tick, NULL);
 	uv_run(&h->loop, UV_RUN_NOWAIT);
 	if (expired)
 		fail_msg("gave up waiting; backend state %d: %s",

@@ -295,6 +295,326 @@ test_modem_quirks_config(void **state)
 	assert_int_equal(modem_rssi_dbm(31), -51);
 }
 
+static bool
+submitted(struct harness *h)
+{
+	return h->n_submitted > 0 || h->n_failed > 0;
+}
+
+static bool
+got_status(struct harness *h)
+{
+	return h->n_status > 0;
+}
+
+static void
+submit(struct harness *h, int64_t id, const char *to, const char *body,
+    bool report)
+{
+	struct backend_msg m;
+	struct sms_err err;
+
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.to = to;
+	m.body = body;
+	m.report = report;
+	m.attempt = 1;
+	h->n_submitted = h->n_failed = h->n_status = 0;
+	if (h->b.ops->submit(&h->b, &m, &err) < 0)
+		fail_msg("submit: %s", err.msg);
+	assert_false(h->b.ops->ready(&h->b));	/* one at a time */
+}
+
+/* The sent PDUs as the simulator decoded them. */
+static json_t *
+sim_sent(struct harness *h)
+{
+	json_t *r = harness_ctl(h, "{\"cmd\": \"sent\"}");
+	json_t *a = json_incref(json_object_get(r, "sent"));
+
+	json_decref(r);
+	return a;
+}
+
+/* One message with a report: the right PDU at the modem, the reference
+ * back, then delivered when the report comes. */
+static void
+test_modem_send_single_delivered(void **state)
+{
+	struct harness h;
+	json_t *sent, *p;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	submit(&h, 7, "+36301112222", "hello there", true);
+	harness_run_until(&h, submitted);
+	assert_int_equal(h.n_submitted, 1);
+	assert_int_equal(h.sub_id, 7);
+	assert_string_equal(h.sub_ref, "1");
+	assert_int_equal(h.sub_parts, 1);
+	sent = sim_sent(&h);
+	assert_int_equal(json_array_size(sent), 1);
+	p = json_array_get(sent, 0);
+	assert_string_equal(json_string_value(json_object_get(p, "to")),
+	    "+36301112222");
+	assert_string_equal(json_string_value(json_object_get(p, "text")),
+	    "hello there");
+	assert_true(json_is_true(json_object_get(p, "srr")));
+	json_decref(sent);
+	harness_run_until(&h, got_status);
+	assert_int_equal(h.st_id, 7);
+	assert_int_equal(h.st_state, MSG_DELIVERED);
+	/* The report was read off the SIM and deleted. */
+	assert_int_equal(harness_ctl_int(&h, "stats", "stored"), 0);
+	assert_true(harness_is_up(&h));
+	harness_stop(&h);
+}
+
+/* Two parts, in order, one reference each; delivered once both are. */
+static void
+test_modem_send_multipart(void **state)
+{
+	struct harness h;
+	char body[301];
+	json_t *sent;
+	const char *t1, *t2;
+
+	memset(body, 'x', 300);
+	body[300] = '\0';
+	body[0] = 'A';
+	body[299] = 'Z';
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	submit(&h, 8, "+36301112222", body, true);
+	harness_run_until(&h, submitted);
+	assert_int_equal(h.n_submitted, 1);
+	assert_string_equal(h.sub_ref, "1,2");
+	assert_int_equal(h.sub_parts, 2);
+	sent = sim_sent(&h);
+	assert_int_equal(json_array_size(sent), 2);
+	t1 = json_string_value(json_object_get(json_array_get(sent, 0),
+	    "text"));
+	t2 = json_string_value(json_object_get(json_array_get(sent, 1),
+	    "text"));
+	assert_int_equal(strlen(t1) + strlen(t2), 300);
+	assert_int_equal(t1[0], 'A');
+	assert_int_equal(t2[strlen(t2) - 1], 'Z');
+	json_decref(sent);
+	harness_run_until(&h, got_status);
+	assert_int_equal(h.n_status, 1);
+	assert_int_equal(h.st_id, 8);
+	assert_int_equal(h.st_state, MSG_DELIVERED);
+	harness_stop(&h);
+}
+
+/* +CMS ERROR 38 (network out of order) is transient; 1 (unassigned
+ * number) is permanent, with a sentence. */
+static void
+test_modem_send_cms_errors(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", \"fail_cmgs\": 38, "
+	    "\"fail_cmgs_count\": 1}"));
+	submit(&h, 9, "+36301112222", "hi", false);
+	harness_run_until(&h, submitted);
+	assert_int_equal(h.n_failed, 1);
+	assert_true(h.fail_transient);
+	assert_int_equal(h.fail_code, 38);
+	harness_run_until(&h, harness_is_up);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", \"fail_cmgs\": 1, "
+	    "\"fail_cmgs_count\": 1}"));
+	submit(&h, 10, "+36301112222", "hi", false);
+	harness_run_until(&h, submitted);
+	assert_int_equal(h.n_failed, 1);
+	assert_false(h.fail_transient);
+	assert_non_null(strstr(h.fail_reason, "does not exist"));
+	harness_stop(&h);
+}
+
+static bool
+one_inbound(struct harness *h)
+{
+	return h->n_inbound >= 1 &&
+	    harness_ctl_int(h, "stats", "stored") == 0;
+}
+
+/* +CMTI: read, hand over, and delete only after inbound() said stored. */
+static void
+test_modem_receive_single(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	h.probe_sim = true;
+	json_decref(harness_ctl(&h, "{\"cmd\": \"sms\", \"from\": "
+	    "\"+36305556666\", \"text\": \"Hello, world!\"}"));
+	harness_run_until(&h, one_inbound);
+	assert_int_equal(h.n_inbound, 1);
+	assert_string_equal(h.in_from[0], "+36305556666");
+	assert_string_equal(h.in_body[0], "Hello, world!");
+	assert_int_equal(h.in_stored[0], 1);	/* still on the SIM then */
+	assert_int_equal(harness_ctl_int(&h, "stats", "cmgd"), 1);
+	harness_stop(&h);
+}
+
+static bool
+four_inbound(struct harness *h)
+{
+	return h->n_inbound >= 4 &&
+	    harness_ctl_int(h, "stats", "stored") == 0;
+}
+
+/* A 4-part UCS-2 message arriving 3, 1, 4, 2: four parts with their
+ * reference and sequence for reassembly, each deleted after it. */
+static void
+test_modem_receive_ucs2_out_of_order(void **state)
+{
+	static const char *const parts[] = {
+		"Ελληνικά και ", "κυριλλικά: Привет, ", "мир! Emoji 😀 ",
+		"and the end."
+	};
+	static const int order[] = { 3, 1, 4, 2 };
+	struct harness h;
+	char cmd[512], joined[1024] = "";
+	int i, seq;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	for (i = 0; i < 4; i++) {
+		snprintf(cmd, sizeof cmd, "{\"cmd\": \"sms\", \"from\": "
+		    "\"+36305556666\", \"ucs2\": true, \"concat\": [77, 4, %d], "
+		    "\"text\": \"%s\"}", order[i], parts[order[i] - 1]);
+		json_decref(harness_ctl(&h, cmd));
+	}
+	harness_run_until(&h, four_inbound);
+	assert_int_equal(h.n_inbound, 4);
+	for (seq = 1; seq <= 4; seq++)
+		for (i = 0; i < 4; i++)
+			if (h.in_seq[i] == (unsigned)seq) {
+				assert_int_equal(h.in_ref[i], 77);
+				assert_int_equal(h.in_total[i], 4);
+				strcat(joined, h.in_body[i]);
+			}
+	assert_string_equal(joined, "Ελληνικά και κυριλλικά: Привет, "
+	    "мир! Emoji 😀 and the end.");
+	harness_stop(&h);
+}
+
+static bool
+sim_has_one(struct harness *h)
+{
+	return harness_ctl_int(h, "stats", "cmgr") >= 1;
+}
+
+/* The store failed: the message stays on the SIM and the next sweep
+ * offers it again. */
+static void
+test_modem_receive_kept_until_stored(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "sweep_interval = 1\n");
+	harness_run_until(&h, harness_is_up);
+	h.inbound_rc = SMS_ESTORE;
+	json_decref(harness_ctl(&h, "{\"cmd\": \"sms\", \"from\": "
+	    "\"+36305556666\", \"text\": \"keep me\"}"));
+	harness_run_until(&h, sim_has_one);
+	assert_int_equal(harness_ctl_int(&h, "stats", "stored"), 1);
+	assert_int_equal(harness_ctl_int(&h, "stats", "cmgd"), 0);
+	h.inbound_rc = 0;
+	harness_run_until(&h, one_inbound);
+	assert_string_equal(h.in_body[0], "keep me");
+	harness_stop(&h);
+}
+
+static bool
+all_five_in(struct harness *h)
+{
+	return h->n_inbound >= 5 &&
+	    harness_ctl_int(h, "stats", "pending") == 0 &&
+	    harness_ctl_int(h, "stats", "stored") == 0;
+}
+
+/* Storage full: what the network holds back arrives once we read the
+ * SIM out. */
+static void
+test_modem_storage_full(void **state)
+{
+	const char *args[] = { "--storage", "3", "--index-base", "0", NULL };
+	struct harness h;
+	char cmd[256];
+	int i;
+
+	harness_start(&h, args);
+	harness_open(&h, "sweep_interval = 1\n");
+	harness_run_until(&h, harness_is_up);
+	h.inbound_rc = SMS_ESTORE;
+	for (i = 0; i < 5; i++) {
+		snprintf(cmd, sizeof cmd, "{\"cmd\": \"sms\", \"from\": "
+		    "\"+3630555000%d\", \"text\": \"msg %d\"}", i, i);
+		json_decref(harness_ctl(&h, cmd));
+	}
+	assert_int_equal(harness_ctl_int(&h, "stats", "pending"), 2);
+	h.inbound_rc = 0;
+	harness_run_until(&h, all_five_in);
+	assert_int_equal(h.n_inbound, 5);
+	harness_stop(&h);
+}
+
+static bool
+cmgs_swallowed(struct harness *h)
+{
+	json_t *r = harness_ctl(h, "{\"cmd\": \"log\"}");
+	json_t *v;
+	size_t i;
+	bool found = false;
+
+	json_array_foreach(json_object_get(r, "log"), i, v)
+		if (strncmp(json_string_value(v), "(ignored) AT+CMGS", 17) == 0)
+			found = true;
+	json_decref(r);
+	uv_run(&h->loop, UV_RUN_NOWAIT);
+	return found;
+}
+
+/* Unplugged in the middle of a send: the message is handed back as a
+ * transient failure (nothing lost), and goes out after the replug. */
+static void
+test_modem_unplug_during_send(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "command_timeout = 5\n");
+	harness_run_until(&h, harness_is_up);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", "
+	    "\"hang_on\": \"AT+CMGS\"}"));
+	submit(&h, 11, "+36301112222", "during unplug", false);
+	harness_run_until(&h, cmgs_swallowed);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"unplug\"}"));
+	harness_run_until(&h, submitted);
+	assert_int_equal(h.n_failed, 1);
+	assert_int_equal(h.fail_id, 11);
+	assert_true(h.fail_transient);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"replug\"}"));
+	harness_run_until(&h, came_back);
+	submit(&h, 11, "+36301112222", "during unplug", false);
+	harness_run_until(&h, submitted);
+	assert_int_equal(h.n_submitted, 1);
+	harness_stop(&h);
+}
+
 int
 main(void)
 {
@@ -310,6 +630,14 @@ main(void)
 		cmocka_unit_test(test_modem_storm_and_noise),
 		cmocka_unit_test(test_modem_cnmi_fallback),
 		cmocka_unit_test(test_modem_not_a_serial_port),
+		cmocka_unit_test(test_modem_send_single_delivered),
+		cmocka_unit_test(test_modem_send_multipart),
+		cmocka_unit_test(test_modem_send_cms_errors),
+		cmocka_unit_test(test_modem_receive_single),
+		cmocka_unit_test(test_modem_receive_ucs2_out_of_order),
+		cmocka_unit_test(test_modem_receive_kept_until_stored),
+		cmocka_unit_test(test_modem_storage_full),
+		cmocka_unit_test(test_modem_unplug_during_send),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

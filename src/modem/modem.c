@@ -119,6 +119,8 @@ struct modem {
 	/* receiving */
 	int reads[MODEM_READS_MAX];
 	size_t n_reads;
+	int deleting[MODEM_READS_MAX];	/* AT+CMGD sent, in order */
+	size_t n_deleting;
 	bool reading, sweeping;
 
 	/* sending */
@@ -496,6 +498,7 @@ modem_session_reset(struct modem *m)
 	m->escalation = 0;
 	m->reading = m->sweeping = m->health_running = false;
 	m->n_reads = 0;
+	m->n_deleting = 0;
 	m->creg = -1;
 	m->rssi = 99;
 }
@@ -957,6 +960,13 @@ modem_delete_cb(void *data, const struct at_response *res)
 {
 	struct modem *m = data;
 
+	if (m->closing)
+		return;
+	if (m->n_deleting > 0) {
+		memmove(m->deleting, m->deleting + 1,
+		    (m->n_deleting - 1) * sizeof m->deleting[0]);
+		m->n_deleting--;
+	}
 	if (modem_stop_on(m, res))
 		return;
 	if (res->result == AT_RES_OK && m->used > 0)
@@ -968,10 +978,34 @@ modem_delete(struct modem *m, int idx)
 {
 	char cmd[32];
 
+	size_t i;
+
 	if (idx < 0)
 		return;
+	/* A read of idx still queued would offer it twice. */
+	for (i = m->reading ? 1 : 0; i < m->n_reads; i++)
+		if (m->reads[i] == idx) {
+			memmove(m->reads + i, m->reads + i + 1,
+			    (m->n_reads - i - 1) * sizeof m->reads[0]);
+			m->n_reads--;
+			break;
+		}
 	snprintf(cmd, sizeof cmd, "AT+CMGD=%d", idx);
-	modem_cmd(m, cmd, m->cmd_ms, modem_delete_cb);
+	if (modem_cmd(m, cmd, m->cmd_ms, modem_delete_cb) == 0 &&
+	    m->n_deleting < MODEM_READS_MAX)
+		m->deleting[m->n_deleting++] = idx;
+}
+
+/* Whether idx was handed over already and its AT+CMGD is on the way. */
+static bool
+modem_is_deleting(const struct modem *m, int idx)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_deleting; i++)
+		if (m->deleting[i] == idx)
+			return true;
+	return false;
 }
 
 /* Find the message a report is about (the newest part with that mr). */
@@ -1075,7 +1109,9 @@ modem_read_cb(void *data, const struct at_response *res)
 	}
 	if (modem_stop_on(m, res))
 		return;
-	if (res->result == AT_RES_OK && res->n_lines >= 2 &&
+	if (modem_is_deleting(m, idx))
+		;	/* the sweep handed it over meanwhile */
+	else if (res->result == AT_RES_OK && res->n_lines >= 2 &&
 	    at_value(res->lines[0], "+CMGR") != NULL) {
 		if (modem_handle_pdu(m, idx, res->lines[1],
 		    modem_last_int(res->lines[0])))
@@ -1139,6 +1175,10 @@ modem_sweep_cb(void *data, const struct at_response *res)
 		if ((v = at_value(res->lines[i], "+CMGL")) == NULL)
 			continue;
 		idx = atoi(v);
+		if (modem_is_deleting(m, idx)) {
+			i++;
+			continue;
+		}
 		if (modem_handle_pdu(m, idx, res->lines[i + 1],
 		    modem_last_int(v)))
 			modem_delete(m, idx);

@@ -22,7 +22,8 @@ DIR/ready appears when both exist.  Control commands ("cmd" key):
     stats     -> counters (pin_attempts, cmgd, commands, ...)
     log       -> {"log": [command lines received]}
     set       any of: echo, mid_urc, auto_report, fail_cmgs (code),
-              fail_cmgs_count, hang (commands to ignore), ...
+              fail_cmgs_count, hang (commands to ignore), hang_on
+              (ignore the next command starting with this), ...
     noise     write line noise;  storm n: n URCs at once
     unplug    the device disappears;  replug: it comes back (new pty)
     quit
@@ -178,7 +179,7 @@ class Sim:
                       "plugged": 0}
         self.log = []
         self.opts = {"mid_urc": False, "auto_report": True,
-                     "fail_cmgs": 0, "fail_cmgs_count": 0, "hang": 0,
+                     "fail_cmgs": 0, "fail_cmgs_count": 0, "hang": 0, "hang_on": "",
                      "report_status": 0, "cnmi_reject_mt": -1,
                      "cmgl_hang": False}
         self.replug_at = None
@@ -332,6 +333,11 @@ class Sim:
             line = line.strip("\n ")
             self.inbuf = self.inbuf[i + 1:]
             if not line:
+                continue
+            hang_on = self.opts["hang_on"]
+            if hang_on and line.upper().startswith(hang_on):
+                self.opts["hang_on"] = ""
+                self.log.append("(ignored) " + line)
                 continue
             if self.opts["hang"] > 0:
                 self.opts["hang"] -= 1
