@@ -307,6 +307,14 @@ got_status(struct harness *h)
 	return h->n_status > 0;
 }
 
+/* The report arrived and was deleted from the SIM. */
+static bool
+status_and_sim_empty(struct harness *h)
+{
+	return h->n_status > 0 &&
+	    harness_ctl_int(h, "stats", "stored") == 0;
+}
+
 static void
 submit(struct harness *h, int64_t id, const char *to, const char *body,
     bool report)
@@ -363,11 +371,11 @@ test_modem_send_single_delivered(void **state)
 	    "hello there");
 	assert_true(json_is_true(json_object_get(p, "srr")));
 	json_decref(sent);
-	harness_run_until(&h, got_status);
+	/* The report is read off the SIM, handed over, then deleted. */
+	harness_run_until(&h, status_and_sim_empty);
+	assert_int_equal(h.n_status, 1);
 	assert_int_equal(h.st_id, 7);
 	assert_int_equal(h.st_state, MSG_DELIVERED);
-	/* The report was read off the SIM and deleted. */
-	assert_int_equal(harness_ctl_int(&h, "stats", "stored"), 0);
 	assert_true(harness_is_up(&h));
 	harness_stop(&h);
 }
