@@ -25,3 +25,7 @@ tests_test_engine_io_LDADD = $(TEST_LIBS)
 check_PROGRAMS += tests/test-engine
 tests_test_engine_SOURCES = tests/test-engine.c
 tests_test_engine_LDADD = $(TEST_LIBS)
+
+TESTS += tests/engine-daemon.sh tests/engine-fault.sh
+EXTRA_DIST += tests/engine-daemon.sh tests/engine-fault.sh \
+	tests/ipc-client.py
