@@ -292,7 +292,7 @@ main(int argc, char **argv)
 	const char *conf_path = NULL, *backend = NULL;
 	bool report_dlr = false;
 	struct segment_info si;
-	int opt, verbose = 0, rc = 0, nopts, dashdash, i, code;
+	int opt, verbose = 0, rc = 0, nopts, dashdash, i, code = 0;
 	size_t nb;
 	long max_seg;
 	char *end;
@@ -363,6 +363,12 @@ main(int argc, char **argv)
 	if (!s.wait)
 		s.timeout = SEND_SUBMIT_TIMEOUT;
 
+	sms_err_clear(&err);
+	if (conf_load(&s.cfg, conf_path, &err) < 0) {
+		fprintf(stderr, "sms-send: %s\n", err.msg);
+		code = SMS_EXIT_CONFIG;
+		goto out;
+	}
 	/* The text: after "--", else standard input. */
 	if (dashdash < argc) {
 		for (i = dashdash + 1; i < argc; i++)
@@ -377,28 +383,27 @@ main(int argc, char **argv)
 	if (rc == SMS_ETOOBIG) {
 		fprintf(stderr, _("sms-send: the text is longer than %d "
 		    "bytes; an SMS cannot carry that much\n"), SEND_TEXT_MAX);
-		return SMS_EXIT_DATAERR;
+		code = SMS_EXIT_DATAERR;
+		goto out;
 	}
 	if (rc < 0) {
 		fprintf(stderr, _("sms-send: cannot read the text from "
 		    "standard input\n"));
-		return SMS_EXIT_IOERR;
+		code = SMS_EXIT_IOERR;
+		goto out;
 	}
 	if (text.len == 0) {
 		fprintf(stderr, _("sms-send: the text is empty (give it after "
 		    "\"--\" or on standard input)\n"));
-		return SMS_EXIT_DATAERR;
+		code = SMS_EXIT_DATAERR;
+		goto out;
 	}
 	if (!utf8_validate(text.data, text.len, NULL)) {
 		fprintf(stderr, _("sms-send: the text is not valid UTF-8\n"));
-		return SMS_EXIT_DATAERR;
+		code = SMS_EXIT_DATAERR;
+		goto out;
 	}
 
-	sms_err_clear(&err);
-	if (conf_load(&s.cfg, conf_path, &err) < 0) {
-		fprintf(stderr, "sms-send: %s\n", err.msg);
-		return SMS_EXIT_CONFIG;
-	}
 	conf_backends(s.cfg, &nb);
 	if (nb == 0) {
 		fprintf(stderr, _("sms-send: no backend is configured: add a "
