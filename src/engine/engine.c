@@ -13,6 +13,7 @@
 #include "engine/private.h"
 #include "engine/rules.h"
 #include "engine/sim.h"
+#include "modem/modem.h"
 #include "store/message.h"
 #include "store/store.h"
 #include "util/conf.h"
@@ -25,6 +26,7 @@
 /* Every backend type this build can run, by the config's type value. */
 static const struct backend_ops *const registry[] = {
 	&sim_backend_ops,
+	&modem_backend_ops,
 };
 
 static const struct backend_ops *

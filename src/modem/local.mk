@@ -35,3 +35,9 @@ tests_test_modem_SOURCES = tests/test-modem.c \
 	tests/modem-harness.c tests/modem-harness.h
 tests_test_modem_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/fakes/modem-sim.py
+
+## End to end: the engine with the modem backend on the simulator.
+check_PROGRAMS += tests/test-modem-engine
+tests_test_modem_engine_SOURCES = tests/test-modem-engine.c \
+	tests/modem-harness.c tests/modem-harness.h
+tests_test_modem_engine_LDADD = $(TEST_LIBS)
