@@ -54,6 +54,12 @@ write_pin(struct harness *h, const char *pin, char *conf, size_t size)
 	snprintf(conf, size, "pin_file = %s\n", path);
 }
 
+static bool
+up_and_swept(struct harness *h)
+{
+	return harness_is_up(h) && harness_ctl_int(h, "stats", "cmgl") >= 1;
+}
+
 static void
 test_modem_init_no_pin(void **state)
 {
@@ -62,7 +68,8 @@ test_modem_init_no_pin(void **state)
 
 	harness_start(&h, NULL);
 	harness_open(&h, "");
-	harness_run_until(&h, harness_is_up);
+	/* The first sweep is queued right after the first health round. */
+	harness_run_until(&h, up_and_swept);
 	assert_true(sim_saw(&h, "ATE0"));
 	assert_true(sim_saw(&h, "AT+CMEE=1"));
 	assert_true(sim_saw(&h, "AT+CMGF=0"));
