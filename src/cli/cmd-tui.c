@@ -138,6 +138,7 @@ cmd_tui_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	loop = uv_default_loop();
 	memset(&opts, 0, sizeof opts);
 	opts.store = st;
+	opts.cfg = cfg;
 	opts.agent = conf_get(cfg, "ui", "agent");
 	opts.bell = conf_get_bool(cfg, "ui", "bell", false);
 	opts.color = color_mode(cfg);

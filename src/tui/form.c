@@ -34,6 +34,7 @@ struct form {
 	form_save_cb save;
 	form_free_cb free_data;
 	void *data;
+	char *note;
 };
 
 static struct form_field *
@@ -146,6 +147,30 @@ form_draw(struct view *v, const struct tui_rect *r)
 			y++;
 		}
 	}
+	if (f->note != NULL) {
+		const char *p = f->note, *nl;
+		int cols;
+		size_t n;
+
+		y++;
+		while (*p != '\0' && y < r->y + r->h - 1) {
+			nl = strchr(p, '\n');
+			n = nl ? (size_t)(nl - p) : strlen(p);
+			while (n > 0 && y < r->y + r->h - 1) {
+				size_t k = tui_text_fit(p, n, r->w - 4, &cols);
+
+				if (y >= r->y)
+					tui_put(y, 2, r->w - 4, p, k, A_NORMAL,
+					    false);
+				y++;
+				p += k;
+				n -= k;
+			}
+			if (nl == NULL)
+				break;
+			p = nl + 1;
+		}
+	}
 	if (r->h > 2) {
 		char hints[256];
 
@@ -213,6 +238,7 @@ form_free(struct view *v)
 		input_fini(&f->fields[i].in);
 	if (f->free_data != NULL)
 		f->free_data(f->data);
+	free(f->note);
 	free(f);
 }
 
@@ -239,6 +265,13 @@ form_new(struct tui *t, const char *title, form_save_cb save,
 	f->free_data = free_data;
 	f->data = data;
 	return f;
+}
+
+void
+form_set_note(struct form *f, const char *text)
+{
+	free(f->note);
+	f->note = text != NULL ? xstrdup(text) : NULL;
 }
 
 struct view *

@@ -38,6 +38,10 @@ size_t form_add_choice(struct form *f, const char *label,
 char *form_text(const struct form *f, size_t field);
 size_t form_choice(const struct form *f, size_t field);
 
+/* Show text (copied; NULL clears) under the fields: what a "try it"
+ * form found.  Lines break at '\n'. */
+void form_set_note(struct form *f, const char *text);
+
 /* The view to push. */
 struct view *form_view(struct form *f);
 

@@ -19,6 +19,7 @@ static const struct keymap_entry table[] = {
 	{ G, KEYMAP_HELP, '?', "?", N_("show the keys") },
 	{ G, KEYMAP_SEARCH, '/', "/", N_("search messages and contacts") },
 	{ G, KEYMAP_CONTACTS, 'c', "c", N_("contacts") },
+	{ G, KEYMAP_RULES, 'R', "R", N_("autoreply rules") },
 	{ G, KEYMAP_STATS, 'S', "S", N_("statistics") },
 	{ G, KEYMAP_COMPOSE_NEW, 'm', "m",
 	    N_("write to a new number or contact") },

@@ -13,6 +13,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/tui/view-contacts.c \
 	src/tui/view-conversation.c \
 	src/tui/view-help.c \
+	src/tui/view-rules.c \
 	src/tui/view-search.c \
 	src/tui/view-stats.c \
 	src/tui/view-threads.c

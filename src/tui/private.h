@@ -16,7 +16,7 @@
 
 struct tui;
 struct store;
-struct engine;
+
 
 /*
  * Keys: a character is its wchar_t value; a curses function key (KEY_UP,
@@ -108,13 +108,14 @@ void tui_push(struct tui *t, struct view *v);
 void tui_pop(struct tui *t);
 /* Ask for a redraw at the end of this loop turn. */
 void tui_dirty(struct tui *t);
+/* The view on top of the stack (the one the agent sees). */
+struct view *tui_top(struct tui *t);
 /* Leave the program at the end of this loop turn. */
 void tui_quit(struct tui *t);
 
 /* What the views work on. */
 uv_loop_t *tui_loop(struct tui *t);
 struct store *tui_store(struct tui *t);
-struct engine *tui_engine(struct tui *t);
 const char *tui_agent(struct tui *t);
 
 /* A line on the message row for a few seconds (err: in error colours). */
@@ -157,20 +158,26 @@ void tui_bell(struct tui *t);
 void tui_store_changed(struct tui *t);
 
 struct statusbar;
+struct watch;
+struct conf;
 
 /*
- * watch.c: follows the store (PRAGMA data_version) and the engine (events,
- * status) and keeps the status bar current.  start once curses is up,
- * poll every second, stop before curses ends.
+ * watch.c: runs the engine here or follows the daemon's (events, status),
+ * follows the store (PRAGMA data_version), and keeps the status bar
+ * current.  Start once curses is up (cfg NULL: no engine), poll twice a
+ * second, stop after curses ended (it may wait for messages in flight).
  */
-void watch_start(struct tui *t, struct statusbar *sb);
+struct watch *watch_start(struct tui *t, struct statusbar *sb,
+    struct conf *cfg);
 void watch_poll(struct tui *t, struct statusbar *sb);
-void watch_stop(struct tui *t);
+void watch_stop(struct watch *w);
+void watch_free(struct watch *w);
 /* Recount unread and queued messages; with notify, a rise in unread
  * sets the new-message notice and rings the bell. */
 void watch_refresh(struct tui *t, struct statusbar *sb, bool notify);
 /* Tell the engine there is work in the outbox. */
-void watch_wake(struct tui *t);
+void watch_wake(struct watch *w);
+void tui_wake(struct tui *t);
 
 /* The longest message the outbox takes, in segments ([outbox]
  * max_segments). */
@@ -187,6 +194,7 @@ struct view *view_conversation_new(struct tui *t, int64_t thread_id,
 struct view *view_search_new(struct tui *t, const char *query);
 struct view *view_contacts_new(struct tui *t);
 struct view *view_stats_new(struct tui *t);
+struct view *view_rules_new(struct tui *t);
 
 /* view-compose.c: open the compose box for a reply in a thread, for a
  * number (open_after: show its conversation once sent), or after asking

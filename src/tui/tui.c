@@ -107,6 +107,7 @@ struct tui {
 	struct prompt prompt;
 	struct editor editor;
 	struct statusbar sb;
+	struct watch *watch;
 };
 
 int
@@ -147,8 +148,7 @@ tui_new(struct tui **out, uv_loop_t *loop, const struct tui_opts *opts,
 	t->sb.queued = -1;
 	t->sb.unread = -1;
 	t->sb.demo = opts->demo;
-	snprintf(t->sb.engine, sizeof t->sb.engine, "%s",
-	    opts->engine ? _("engine") : _("no engine"));
+	snprintf(t->sb.engine, sizeof t->sb.engine, "%s", _("no engine"));
 	input_init(&t->prompt.in, 1000, false);
 	*out = t;
 	return 0;
@@ -180,10 +180,11 @@ tui_store(struct tui *t)
 	return t->opts.store;
 }
 
-struct engine *
-tui_engine(struct tui *t)
+void
+tui_wake(struct tui *t)
 {
-	return t->opts.engine;
+	if (t->watch != NULL)
+		watch_wake(t->watch);
 }
 
 const char *
@@ -196,6 +197,12 @@ attr_t
 tui_attr(const struct tui *t, enum tui_attr role)
 {
 	return t->attrs[role];
+}
+
+struct view *
+tui_top(struct tui *t)
+{
+	return t->depth > 0 ? t->stack[t->depth - 1] : NULL;
 }
 
 void
@@ -416,6 +423,10 @@ global_action(struct tui *t, enum keymap_action action)
 	case KEYMAP_CONTACTS:
 		if (top->ops->ctx != KEYMAP_CTX_CONTACTS)
 			tui_push(t, view_contacts_new(t));
+		break;
+	case KEYMAP_RULES:
+		if (top->ops->ctx != KEYMAP_CTX_RULES)
+			tui_push(t, view_rules_new(t));
 		break;
 	case KEYMAP_STATS:
 		if (top->ops->ctx != KEYMAP_CTX_STATS)
@@ -939,7 +950,7 @@ tui_run(struct tui *t)
 	t->open_handles++;
 	uv_poll_start(&t->input, UV_READABLE, on_input);
 
-	watch_start(t, &t->sb);
+	t->watch = watch_start(t, &t->sb, t->opts.cfg);
 	tui_push(t, view_threads_new(t));
 	t->dirty = true;
 	uv_run(t->loop, UV_RUN_DEFAULT);
@@ -949,7 +960,6 @@ tui_run(struct tui *t)
 
 		v->ops->free(v);
 	}
-	watch_stop(t);
 	endwin();
 	t->curses_on = false;
 	crash.active = 0;
@@ -957,6 +967,9 @@ tui_run(struct tui *t)
 	xalloc_set_fatal(NULL);
 	log_to_stderr();
 	close_handles(t);
+	watch_stop(t->watch);
+	watch_free(t->watch);
+	t->watch = NULL;
 	delscreen(scr);
 	return t->status;
 }

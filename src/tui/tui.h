@@ -12,14 +12,15 @@
 
 #include "util/err.h"
 
+struct conf;
 struct store;
-struct engine;
 struct tui;
 
 /* What the inbox works on; everything is borrowed for the tui's life. */
 struct tui_opts {
 	struct store *store;	/* the store views read (required) */
-	struct engine *engine;	/* the engine client or in-process engine */
+	struct conf *cfg;	/* to run the engine here when no daemon
+				 * does; NULL: no engine */
 	const char *agent;	/* this agent's login, for "assigned to me" */
 	bool bell;		/* ring the bell on new messages */
 	bool demo;		/* --demo: say so in the status bar */

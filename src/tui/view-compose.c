@@ -268,7 +268,7 @@ send_message(struct view_compose *vc)
 		tui_error(t, "%s", err.msg);
 		return VIEW_REDRAW;
 	}
-	watch_wake(t);
+	tui_wake(t);
 	tui_message(t, _("Message to %s queued."), vc->name ? vc->name :
 	    vc->to);
 	tid = vc->thread_id;

@@ -441,6 +441,8 @@ conv_event(struct view *v, enum tui_event ev)
 	if (ev != TUI_EV_STORE)
 		return ev == TUI_EV_MINUTE;
 	load_thread(c);
+	if (tui_top(v->tui) == v)
+		mark_read(c);	/* the agent is looking at it */
 	if (c->newer)
 		return true;	/* reading history; leave it be */
 	if (load_latest(c, 0) == 0 && c->n > 0 &&
