@@ -182,7 +182,7 @@ http_gone(void *data)
 }
 
 json_t *
-fake_call(struct harness *h, struct fake *f, const char *method,
+fake_call(uv_loop_t *loop, struct fake *f, const char *method,
     const char *path, const char *json)
 {
 	struct http *http;
@@ -191,7 +191,7 @@ fake_call(struct harness *h, struct fake *f, const char *method,
 	char url[256];
 	bool gone = false;
 
-	if (http_new(&http, &h->loop, 1, 30000, NULL) < 0)
+	if (http_new(&http, loop, 1, 30000, NULL) < 0)
 		return NULL;
 	snprintf(url, sizeof url, "%s%s", f->base, path);
 	memset(&req, 0, sizeof req);
@@ -204,18 +204,18 @@ fake_call(struct harness *h, struct fake *f, const char *method,
 	}
 	if (http_request(http, &req, call_done, &w, NULL) == 0)
 		while (!w.done)
-			uv_run(&h->loop, UV_RUN_ONCE);
+			uv_run(loop, UV_RUN_ONCE);
 	http_free(http, http_gone, &gone);
 	while (!gone)
-		uv_run(&h->loop, UV_RUN_ONCE);
+		uv_run(loop, UV_RUN_ONCE);
 	return w.reply;
 }
 
 json_t *
-fake_requests(struct harness *h, struct fake *f, const char *method,
+fake_requests(uv_loop_t *loop, struct fake *f, const char *method,
     const char *path_part)
 {
-	json_t *all = fake_call(h, f, "GET", "/_fake/requests", NULL);
+	json_t *all = fake_call(loop, f, "GET", "/_fake/requests", NULL);
 	json_t *out = json_array(), *r;
 	size_t i;
 
@@ -325,6 +325,7 @@ harness_submit(struct harness *h, int64_t id, const char *to,
 {
 	struct backend_msg m;
 	struct sms_err err;
+	int tries = 0;
 
 	memset(&m, 0, sizeof m);
 	m.id = id;
@@ -336,9 +337,9 @@ harness_submit(struct harness *h, int64_t id, const char *to,
 	while (!h->b.ops->ready(&h->b)) {
 		uint64_t ms = h->b.ops->next_ready(&h->b);
 
-		if (ms == 0)
-			return SMS_EBUSY;	/* down */
-		harness_idle(h, ms);
+		if (ms == 0 && ++tries > 3000)
+			return SMS_EBUSY;	/* down for good */
+		harness_idle(h, ms > 0 ? ms : 10);
 	}
 	return h->b.ops->submit(&h->b, &m, &err);
 }

@@ -63,14 +63,14 @@ struct fake {
 int fake_start(struct fake *f, const char *token);
 void fake_stop(struct fake *f);
 
-/* Call the fake (method, path, JSON body or NULL) on h's loop; returns the
+/* Call the fake (method, path, JSON body or NULL) on loop; returns the
  * parsed JSON reply (caller decrefs), NULL on failure. */
-json_t *fake_call(struct harness *h, struct fake *f, const char *method,
+json_t *fake_call(uv_loop_t *loop, struct fake *f, const char *method,
     const char *path, const char *json);
 
 /* Requests recorded by the fake with that method whose path contains
  * path_part; caller decrefs the array. */
-json_t *fake_requests(struct harness *h, struct fake *f, const char *method,
+json_t *fake_requests(uv_loop_t *loop, struct fake *f, const char *method,
     const char *path_part);
 
 /* Set up h with config text (INI) for [backend.NAME] and open it with ops.

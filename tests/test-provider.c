@@ -51,7 +51,7 @@ reset_fake(void **state)
 	json_t *r;
 
 	uv_loop_init(&h->loop);
-	r = fake_call(h, &fake, "POST", "/_fake/reset", "{}");
+	r = fake_call(&h->loop, &fake, "POST", "/_fake/reset", "{}");
 	json_decref(r);
 	uv_loop_close(&h->loop);
 	free(h);
@@ -111,7 +111,7 @@ done(struct harness *h)
 static void
 script(struct harness *h, const char *rules)
 {
-	json_decref(fake_call(h, &fake, "POST", "/_fake/script", rules));
+	json_decref(fake_call(&h->loop, &fake, "POST", "/_fake/script", rules));
 }
 
 static bool
@@ -132,6 +132,12 @@ n_status(struct harness *h, void *data)
 	return h->n_status >= *(int *)data;
 }
 
+static bool
+state_down(struct harness *h, void *data)
+{
+	return h->n_state > 0 && h->state == BACKEND_DOWN;
+}
+
 static void
 wait_outcomes(struct harness *h, int n)
 {
@@ -143,7 +149,7 @@ wait_outcomes(struct harness *h, int n)
 static size_t
 posts(struct harness *h, const char *body)
 {
-	json_t *reqs = fake_requests(h, &fake, "POST", "/Messages.json"), *r;
+	json_t *reqs = fake_requests(&h->loop, &fake, "POST", "/Messages.json"), *r;
 	size_t i, n = 0;
 
 	json_array_foreach(reqs, i, r) {
@@ -161,7 +167,7 @@ posts(struct harness *h, const char *body)
 static size_t
 creations(struct harness *h, const char *body)
 {
-	json_t *msgs = fake_call(h, &fake, "GET", "/_fake/messages", NULL), *m;
+	json_t *msgs = fake_call(&h->loop, &fake, "GET", "/_fake/messages", NULL), *m;
 	size_t i, n = 0;
 
 	json_array_foreach(msgs, i, m) {
@@ -217,7 +223,7 @@ test_provider_send(void **state)
 	assert_int_equal(h->n_submitted, 1);
 	assert_int_equal(h->submitted[0].msg_id, 7);
 	assert_memory_equal(h->submitted[0].ref, "SM", 2);
-	reqs = fake_requests(h, &fake, "POST", "/Messages.json");
+	reqs = fake_requests(&h->loop, &fake, "POST", "/Messages.json");
 	assert_int_equal(json_array_size(reqs), 1);
 	form = json_object_get(json_array_get(reqs, 0), "form");
 	assert_string_equal(json_string_value(json_object_get(form, "To")),
@@ -270,6 +276,9 @@ test_provider_unauthorized(void **state)
 {
 	struct harness *h = calloc(1, sizeof *h);
 	char bad[160], text[2048];
+	struct backend_health hl;
+	struct backend_msg m;
+	struct sms_err err;
 	FILE *fp;
 
 	snprintf(bad, sizeof bad, "%s/bad-token", fake.dir);
@@ -284,14 +293,19 @@ test_provider_unauthorized(void **state)
 	    "from = " FROM "\npoll_interval = 0\nrate = 0\n",
 	    fake.base, bad);
 	assert_int_equal(harness_open(h, &twilio_backend_ops, "tw", text), 0);
-	assert_int_equal(harness_submit(h, 1, "+36301234567", "x"), 0);
-	wait_outcomes(h, 1);
-	assert_int_equal(h->n_failed, 1);
-	assert_true(h->failed[0].transient);
-	assert_non_null(strstr(h->failed[0].text, "credentials"));
-	/* A refused login takes the backend down at once. */
-	assert_int_equal(h->state, BACKEND_DOWN);
+	/* The first listing is the credentials probe: refused, the backend
+	 * is down at once and says why. */
+	assert_true(harness_run(h, state_down, NULL, 20000));
+	h->b.ops->health(&h->b, &hl);
+	assert_int_equal(hl.state, BACKEND_DOWN);
+	assert_non_null(strstr(hl.detail, "credentials"));
 	assert_false(h->b.ops->ready(&h->b));
+	memset(&m, 0, sizeof m);
+	m.id = 1;
+	m.to = "+36301234567";
+	m.body = "x";
+	assert_int_equal(h->b.ops->submit(&h->b, &m, &err), SMS_EBUSY);
+	assert_int_equal(posts(h, "x"), 0);
 	done(h);
 }
 
@@ -369,7 +383,7 @@ test_provider_reset_after_post(void **state)
 	assert_int_equal(h->submitted[1].msg_id, 2);
 	assert_int_equal(posts(h, "second"), 1);
 	assert_int_equal(creations(h, "second"), 1);
-	msgs = fake_call(h, &fake, "GET", "/_fake/messages", NULL);
+	msgs = fake_call(&h->loop, &fake, "GET", "/_fake/messages", NULL);
 	json_array_foreach(msgs, i, m) {
 		if (strcmp(json_string_value(json_object_get(m, "body")),
 		    "second") == 0) {
@@ -471,7 +485,7 @@ add_inbound(struct harness *h, const char *from, const char *body)
 
 	snprintf(j, sizeof j, "{\"from\": \"%s\", \"to\": \"" FROM "\", "
 	    "\"body\": \"%s\"}", from, body);
-	json_decref(fake_call(h, &fake, "POST", "/_fake/inbound", j));
+	json_decref(fake_call(&h->loop, &fake, "POST", "/_fake/inbound", j));
 }
 
 static void
@@ -493,7 +507,7 @@ test_provider_inbound_paging(void **state)
 	h->refuse_inbound = 1;	/* one is not stored the first time */
 	assert_true(harness_run(h, n_inbound, &want, 20000));
 	/* Two more rounds: nothing offered twice. */
-	reqs = fake_requests(h, &fake, "GET", "/Messages.json");
+	reqs = fake_requests(&h->loop, &fake, "GET", "/Messages.json");
 	lists = (int)json_array_size(reqs);
 	json_decref(reqs);
 	assert_true(lists >= 2);	/* 100 a page: two pages */
@@ -503,7 +517,7 @@ test_provider_inbound_paging(void **state)
 		for (j = i + 1; j < want; j++)
 			assert_string_not_equal(h->inbound[i].ref,
 			    h->inbound[j].ref);
-	reqs = fake_requests(h, &fake, "GET", "/Messages.json");
+	reqs = fake_requests(&h->loop, &fake, "GET", "/Messages.json");
 	assert_true(json_array_size(reqs) > (size_t)lists);
 	/* Listing asks for messages to our number since a day. */
 	assert_string_equal(json_string_value(json_array_get(json_object_get(
@@ -527,7 +541,7 @@ post_webhook(struct harness *h, int port, const char *path,
 	snprintf(j, sizeof j, "{\"url\": \"http://127.0.0.1:%d%s\", "
 	    "\"public\": \"%s\", \"signature\": \"%s\", \"kind\": \"%s\", "
 	    "\"params\": %s}", port, path, public, sig, kind, params);
-	r = fake_call(h, &fake, "POST", "/_fake/webhook", j);
+	r = fake_call(&h->loop, &fake, "POST", "/_fake/webhook", j);
 	status = (int)json_integer_value(json_object_get(r, "status"));
 	json_decref(r);
 	return status;
@@ -618,7 +632,7 @@ test_provider_rate_limit(void **state)
 		    "+36301234567", body), 0);
 	}
 	wait_outcomes(h, 14);
-	reqs = fake_requests(h, &fake, "POST", "/Messages.json");
+	reqs = fake_requests(&h->loop, &fake, "POST", "/Messages.json");
 	n = json_array_size(reqs);
 	assert_int_equal(n, 14);
 	for (i = 0; i < n; i++)
@@ -649,7 +663,7 @@ test_provider_plivo(void **state)
 	    0);
 	wait_outcomes(h, 1);
 	assert_int_equal(h->n_submitted, 1);
-	reqs = fake_requests(h, &fake, "POST", "/v1/Account/");
+	reqs = fake_requests(&h->loop, &fake, "POST", "/v1/Account/");
 	assert_int_equal(json_array_size(reqs), 1);
 	body = json_object_get(json_array_get(reqs, 0), "json");
 	assert_string_equal(json_string_value(json_object_get(body, "dst")),

@@ -14,6 +14,7 @@
 #include "engine/rules.h"
 #include "engine/sim.h"
 #include "modem/modem.h"
+#include "provider/provider.h"
 #include "store/message.h"
 #include "store/store.h"
 #include "util/conf.h"
@@ -27,6 +28,8 @@
 static const struct backend_ops *const registry[] = {
 	&sim_backend_ops,
 	&modem_backend_ops,
+	&twilio_backend_ops,
+	&plivo_backend_ops,
 };
 
 static const struct backend_ops *

@@ -18,3 +18,8 @@ check_PROGRAMS += tests/test-provider-prism
 tests_test_provider_prism_SOURCES = tests/test-provider-prism.c \
 	tests/provider-harness.c tests/provider-harness.h
 tests_test_provider_prism_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-provider-engine
+tests_test_provider_engine_SOURCES = tests/test-provider-engine.c \
+	tests/provider-harness.c tests/provider-harness.h
+tests_test_provider_engine_LDADD = $(TEST_LIBS)

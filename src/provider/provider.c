@@ -234,8 +234,12 @@ note_failure(struct provider *p, const char *why, bool at_once)
 
 	if (im->fail_since == 0)
 		im->fail_since = now;
-	if (im->state == BACKEND_DOWN || im->suspended)
+	if (im->suspended)
 		return;
+	if (im->state == BACKEND_DOWN) {
+		set_state(p, BACKEND_DOWN, why);	/* the latest reason */
+		return;
+	}
 	if (at_once || now - im->fail_since >= (uint64_t)im->down_after * 1000)
 		set_state(p, BACKEND_DOWN, why);
 }
@@ -526,6 +530,8 @@ inbound_each(void *data, const struct provider_message *m)
 	struct provider_impl *im = p->impl;
 	struct backend_inbound in;
 
+	if (im->poll_interval == 0)
+		return 0;	/* a probe: polling is off */
 	if (!m->inbound || m->sid == NULL || sid_ring_has(&im->seen, m->sid))
 		return 0;
 	if (p->from != NULL && m->to != NULL && !str_eq(m->to, p->from))
@@ -864,7 +870,7 @@ rate_wait(struct provider *p, const char *from)
 {
 	struct provider_impl *im = p->impl;
 	struct rate_slot *s;
-	uint64_t now = loop_now(p->loop), oldest;
+	uint64_t now = loop_now(p->loop), oldest, last, wait;
 	size_t i;
 
 	if (im->rate <= 0)
@@ -875,12 +881,22 @@ rate_wait(struct provider *p, const char *from)
 	if (i == im->n_slots)
 		return 0;
 	s = &im->slots[i];
-	if (s->count < im->rate_k)
+	if (s->count == 0)
 		return 0;
+	/* Spread them out: a burst of k at the start of each window would
+	 * reach the provider bunched up, and its clock sees them closer
+	 * than ours. */
+	last = s->times[(s->head + im->rate_k - 1) % im->rate_k];
+	wait = last + im->rate_window / im->rate_k > now ?
+	    last + im->rate_window / im->rate_k - now : 0;
+	if (s->count < im->rate_k)
+		return wait;
 	/* The k-th last creation must have left the window. */
 	oldest = s->times[s->head];
-	return oldest + im->rate_window > now ?
-	    oldest + im->rate_window - now : 0;
+	if (oldest + im->rate_window > now &&
+	    oldest + im->rate_window - now > wait)
+		wait = oldest + im->rate_window - now;
+	return wait;
 }
 
 static void
@@ -1409,7 +1425,11 @@ provider_backend_open(struct backend *b, uv_loop_t *loop,
 	im->poll_interval = (int)conf_get_int(cfg, sec, "poll_interval", 10);
 	im->max_requests = (int)conf_get_int(cfg, sec, "max_requests", 8);
 	im->since = loop_wall_now();
-	im->state = BACKEND_UP;
+	/* Down until the first listing shows the provider takes our
+	 * credentials. */
+	im->state = BACKEND_DOWN;
+	snprintf(im->detail, sizeof im->detail, "%s",
+	    _("connecting to the provider"));
 	im->timeout_ms = conf_get_int(cfg, sec, "timeout", 30) * 1000;
 	rc = http_new(&p->http, loop, im->max_requests, im->timeout_ms, err);
 	if (rc < 0)
