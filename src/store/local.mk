@@ -23,6 +23,11 @@ check_PROGRAMS += tests/test-store-stats
 tests_test_store_stats_SOURCES = tests/test-store-stats.c
 tests_test_store_stats_LDADD = $(TEST_LIBS)
 
+## Four writer processes and one reader on one file for about 12 s.
+check_PROGRAMS += tests/test-store-concurrency
+tests_test_store_concurrency_SOURCES = tests/test-store-concurrency.c
+tests_test_store_concurrency_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test-contacts
 tests_test_contacts_SOURCES = tests/test-contacts.c
 tests_test_contacts_LDADD = $(TEST_LIBS)
