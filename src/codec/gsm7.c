@@ -205,6 +205,12 @@ gsm7_to_utf8(const uint8_t *septets, size_t n, char *out, size_t outsize)
 			cp = gsm7_ext_to_cp(septets[++i]);
 		} else
 			cp = gsm7_basic[septets[i] & 0x7f];
+		if (cp < 0x80) {
+			if (len + 1 >= outsize)
+				break;
+			out[len++] = (char)cp;
+			continue;
+		}
 		k = utf8_encode(cp, tmp);
 		if (len + k >= outsize)
 			break;

@@ -215,14 +215,14 @@ rd_fail(struct rd *r, size_t at, const char *fmt, ...)
 	    at, what);
 }
 
-/* Fail unless n more bytes are there for what. */
+/* Fail unless n more bytes are there for what (untranslated, N_()). */
 static int
 rd_need(struct rd *r, size_t n, const char *what)
 {
 	if (n <= r->len - r->pos)
 		return 0;
 	return rd_fail(r, r->len, _("it ends inside the %s (%zu more "
-	    "bytes needed)"), what, n - (r->len - r->pos));
+	    "bytes needed)"), _(what), n - (r->len - r->pos));
 }
 
 static int
@@ -283,7 +283,7 @@ rd_address(struct rd *r, const char *what, struct pdu_address *a)
 		return rc;
 	if (n > 20)
 		return rd_fail(r, start, _("the %s has %u digits, at most "
-		    "20 are allowed"), what, (unsigned)n);
+		    "20 are allowed"), _(what), (unsigned)n);
 	if ((rc = rd_byte(r, what, &toa)) < 0)
 		return rc;
 	octets = (n + 1u) / 2;
@@ -311,14 +311,14 @@ rd_smsc(struct rd *r, struct pdu_address *a)
 	uint8_t n, toa;
 	int rc;
 
-	if ((rc = rd_byte(r, _("SMSC address"), &n)) < 0)
+	if ((rc = rd_byte(r, N_("SMSC address"), &n)) < 0)
 		return rc;
 	if (n == 0)
 		return 0;
 	if (n > 11)
 		return rd_fail(r, 0, _("the SMSC address length %u is over "
 		    "11"), (unsigned)n);
-	if ((rc = rd_need(r, n, _("SMSC address"))) < 0)
+	if ((rc = rd_need(r, n, N_("SMSC address"))) < 0)
 		return rc;
 	toa = r->p[r->pos];
 	a->toa = toa;
@@ -471,7 +471,7 @@ rd_user_data(struct rd *r, struct pdu_msg *m, bool udhi)
 	uint8_t udl;
 	int rc;
 
-	if ((rc = rd_byte(r, _("user data length"), &udl)) < 0)
+	if ((rc = rd_byte(r, N_("user data length"), &udl)) < 0)
 		return rc;
 	if (septets) {
 		if (udl > 160)
@@ -484,7 +484,7 @@ rd_user_data(struct rd *r, struct pdu_msg *m, bool udhi)
 			    "is over 140 octets"), (unsigned)udl);
 		octets = udl;
 	}
-	if ((rc = rd_need(r, octets, _("user data"))) < 0)
+	if ((rc = rd_need(r, octets, N_("user data"))) < 0)
 		return rc;
 	ud = r->p + r->pos;
 	if (udhi && octets > 0) {
@@ -529,13 +529,13 @@ rd_validity(struct rd *r, unsigned vpf, struct pdu_msg *m)
 
 	switch (vpf) {
 	case 2:				/* relative */
-		if ((rc = rd_byte(r, _("validity period"), &vp)) < 0)
+		if ((rc = rd_byte(r, N_("validity period"), &vp)) < 0)
 			return rc;
 		m->vp_minutes = pdu_vp_minutes(vp);
 		return 0;
 	case 1:				/* enhanced */
 	case 3:				/* absolute */
-		if ((rc = rd_need(r, 7, _("validity period"))) < 0)
+		if ((rc = rd_need(r, 7, N_("validity period"))) < 0)
 			return rc;
 		r->pos += 7;
 		return 0;
@@ -554,12 +554,12 @@ decode_deliver(struct rd *r, struct pdu_msg *m)
 	m->more_to_send = !(fo & 0x04);
 	m->status_report = (fo & 0x20) != 0;
 	m->reply_path = (fo & 0x80) != 0;
-	if ((rc = rd_address(r, _("sender address"), &m->addr)) < 0 ||
-	    (rc = rd_byte(r, _("protocol identifier"), &m->pid)) < 0 ||
-	    (rc = rd_byte(r, _("data coding scheme"), &m->dcs)) < 0)
+	if ((rc = rd_address(r, N_("sender address"), &m->addr)) < 0 ||
+	    (rc = rd_byte(r, N_("protocol identifier"), &m->pid)) < 0 ||
+	    (rc = rd_byte(r, N_("data coding scheme"), &m->dcs)) < 0)
 		return rc;
 	dcs_parse(m);
-	if ((rc = rd_time(r, _("time stamp"), &m->scts)) < 0)
+	if ((rc = rd_time(r, N_("time stamp"), &m->scts)) < 0)
 		return rc;
 	return rd_user_data(r, m, (fo & 0x40) != 0);
 }
@@ -573,10 +573,10 @@ decode_submit(struct rd *r, struct pdu_msg *m)
 	m->type = PDU_SUBMIT;
 	m->status_report = (fo & 0x20) != 0;
 	m->reply_path = (fo & 0x80) != 0;
-	if ((rc = rd_byte(r, _("message reference"), &m->mr)) < 0 ||
-	    (rc = rd_address(r, _("recipient address"), &m->addr)) < 0 ||
-	    (rc = rd_byte(r, _("protocol identifier"), &m->pid)) < 0 ||
-	    (rc = rd_byte(r, _("data coding scheme"), &m->dcs)) < 0)
+	if ((rc = rd_byte(r, N_("message reference"), &m->mr)) < 0 ||
+	    (rc = rd_address(r, N_("recipient address"), &m->addr)) < 0 ||
+	    (rc = rd_byte(r, N_("protocol identifier"), &m->pid)) < 0 ||
+	    (rc = rd_byte(r, N_("data coding scheme"), &m->dcs)) < 0)
 		return rc;
 	dcs_parse(m);
 	if ((rc = rd_validity(r, (fo >> 3) & 3, m)) < 0)
@@ -592,11 +592,11 @@ decode_status_report(struct rd *r, struct pdu_msg *m)
 
 	m->type = PDU_STATUS_REPORT;
 	m->more_to_send = !(fo & 0x04);
-	if ((rc = rd_byte(r, _("message reference"), &m->mr)) < 0 ||
-	    (rc = rd_address(r, _("recipient address"), &m->addr)) < 0 ||
-	    (rc = rd_time(r, _("time stamp"), &m->scts)) < 0 ||
-	    (rc = rd_time(r, _("discharge time"), &m->discharge)) < 0 ||
-	    (rc = rd_byte(r, _("status"), &m->status)) < 0)
+	if ((rc = rd_byte(r, N_("message reference"), &m->mr)) < 0 ||
+	    (rc = rd_address(r, N_("recipient address"), &m->addr)) < 0 ||
+	    (rc = rd_time(r, N_("time stamp"), &m->scts)) < 0 ||
+	    (rc = rd_time(r, N_("discharge time"), &m->discharge)) < 0 ||
+	    (rc = rd_byte(r, N_("status"), &m->status)) < 0)
 		return rc;
 	/* Optional TP-PI and what it announces (9.2.2.3).  Some networks
 	   pad with 0xFF or stop early: then the report ends here. */
@@ -612,10 +612,10 @@ decode_status_report(struct rd *r, struct pdu_msg *m)
 		ext = r->p[r->pos++];
 	}
 	if ((pi & 0x01) &&
-	    (rc = rd_byte(r, _("protocol identifier"), &m->pid)) < 0)
+	    (rc = rd_byte(r, N_("protocol identifier"), &m->pid)) < 0)
 		return rc;
 	if (pi & 0x02) {
-		if ((rc = rd_byte(r, _("data coding scheme"), &m->dcs)) < 0)
+		if ((rc = rd_byte(r, N_("data coding scheme"), &m->dcs)) < 0)
 			return rc;
 		dcs_parse(m);
 	}
@@ -641,7 +641,7 @@ decode_one(const uint8_t *bytes, size_t len, bool smsc, struct pdu_msg *m,
 		if ((rc = rd_smsc(&r, &m->smsc)) < 0)
 			goto fail;
 	}
-	if ((rc = rd_byte(&r, _("first octet"), &m->first_octet)) < 0)
+	if ((rc = rd_byte(&r, N_("first octet"), &m->first_octet)) < 0)
 		goto fail;
 	switch (m->first_octet & 0x03) {
 	case 0:
@@ -733,8 +733,8 @@ pdu_decode_hex(const char *hex, size_t len, enum pdu_smsc_mode mode,
 
 	if (msg == NULL || (hex == NULL && len > 0))
 		return sms_err_set(err, SMS_EINVAL, _("no PDU to decode"));
-	memset(msg, 0, sizeof *msg);
 	if (len > 2 * PDU_MAX_BYTES) {
+		memset(msg, 0, sizeof *msg);
 		msg->err_offset = PDU_MAX_BYTES;
 		return sms_err_set(err, SMS_EDATA, _("the PDU is %zu bytes "
 		    "long, at most %d are allowed"), (len + 1) / 2,
@@ -746,6 +746,7 @@ pdu_decode_hex(const char *hex, size_t len, enum pdu_smsc_mode mode,
 		if (hi < 0 || lo < 0) {
 			if (hi >= 0)
 				i++;
+			memset(msg, 0, sizeof *msg);
 			msg->err_offset = i / 2;
 			return sms_err_set(err, SMS_EDATA, _("bad PDU at "
 			    "character %zu: \"%c\" is not a hex digit"), i,
@@ -754,6 +755,7 @@ pdu_decode_hex(const char *hex, size_t len, enum pdu_smsc_mode mode,
 		bytes[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
 	if (len % 2 != 0) {
+		memset(msg, 0, sizeof *msg);
 		msg->err_offset = len / 2;
 		return sms_err_set(err, SMS_EDATA, _("bad PDU: an odd number "
 		    "of hex digits (%zu); the last byte is cut"), len);

@@ -200,7 +200,10 @@ segment_calc(const char *s, size_t len, unsigned flags,
 	seg_sim_init(&gsm, segment_limit(SMS_ENC_GSM7, false, flags));
 	seg_sim_init(&ucs, segment_limit(SMS_ENC_UCS2, false, flags));
 	while (i < len) {
-		if ((k = utf8_decode(s + i, len - i, &cp)) < 0)
+		if ((unsigned char)s[i] < 0x80) {
+			cp = (unsigned char)s[i];
+			k = 1;
+		} else if ((k = utf8_decode(s + i, len - i, &cp)) < 0)
 			return sms_err_set(err, SMS_EDATA,
 			    _("the text is not valid UTF-8 at byte %zu"), i);
 		chars++;
