@@ -304,6 +304,107 @@ test_pdu_vp(void **state)
 	assert_int_equal(pdu_vp_minutes(197), 5 * 10080);
 }
 
+static void
+test_pdu_dcs_and_udh(void **state)
+{
+	struct pdu_msg m;
+	const char *hex;
+
+	/* DCS 0x22: general group, compressed: reported, not garbled. */
+	hex = "00040B916407281553F800220211324150600A0401020304";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_true(m.compressed);
+	assert_string_equal(m.text, "");
+	assert_int_equal(m.data_len, 4);
+	/* DCS 0xE9: message waiting, store, UCS-2, indication on, fax. */
+	hex = "00040B916407281553F800E90211324150600A020041";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_int_equal(m.mwi, PDU_MWI_FAX);
+	assert_true(m.mwi_active);
+	assert_false(m.mwi_discard);
+	assert_int_equal(m.encoding, SMS_ENC_UCS2);
+	assert_string_equal(m.text, "A");
+	/* Reserved group 1000: read as GSM-7. */
+	hex = "00040B916407281553F800800211324150600A0AE8329BFD4697D9EC37";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_string_equal(m.text, "hellohello");
+	/* UCS-2 with a port-addressing element before a 16-bit concat
+	   element; UDH kept raw. */
+	hex = "00440B916407281553F800080211324150600A110C0504158A00000804"
+	    "BEEF020100410042";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_int_equal(m.udh_len, 12);
+	assert_true(m.concat.present);
+	assert_true(m.concat.ref16);
+	assert_int_equal(m.concat.ref, 0xbeef);
+	assert_int_equal(m.concat.total, 2);
+	assert_int_equal(m.concat.seq, 1);
+	assert_string_equal(m.text, "AB");
+	/* A concat element with sequence 0 is ignored, not the message
+	   (TS 23.040 9.2.3.24.1); GSM-7 text after a 6-octet UDH starts
+	   after one fill bit. */
+	hex = "00440B916407281553F800000211324150600A0D0500030A0200"
+	    "9A6536FBED06";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_false(m.concat.present);
+	assert_int_equal(m.udh_len, 5);
+	assert_string_equal(m.text, "Mellon");
+}
+
+static void
+test_pdu_modem_helpers(void **state)
+{
+	const char *padded = "079124602009999002AB098106845688F8907080517375"
+	    "809070805183018000FFFFFFFFFFFFF";
+	struct pdu_msg m;
+	size_t len;
+
+	/* The length a modem gives decides the SMSC prefix... */
+	assert_int_equal(pdu_smsc_mode_for(48, 23), PDU_SMSC_PRESENT);
+	assert_int_equal(pdu_smsc_mode_for(46, 23), PDU_SMSC_ABSENT);
+	assert_int_equal(pdu_smsc_mode_for(46, -1), PDU_SMSC_AUTO);
+	/* ...unless it cannot be right. */
+	assert_int_equal(pdu_smsc_mode_for(20, 23), PDU_SMSC_AUTO);
+	/* Padding after the PDU is cut where the SMSC field says. */
+	len = pdu_hex_trim(padded, strlen(padded), 29);
+	assert_int_equal(len, 2 * (1 + 7 + 29));
+	assert_int_equal(pdu_decode_hex(padded, len, pdu_smsc_mode_for(len,
+	    29), &m, NULL), 0);
+	assert_int_equal(m.type, PDU_STATUS_REPORT);
+	assert_int_equal(pdu_hex_trim(padded, strlen(padded), -1),
+	    strlen(padded));
+	assert_int_equal(pdu_hex_trim("ZZ00", 4, 1), 4);
+	assert_int_equal(pdu_hex_trim("0C00", 4, 1), 4);
+	assert_int_equal(pdu_hex_trim(NULL, 0, 1), 0);
+}
+
+static void
+test_pdu_mti1_received(void **state)
+{
+	/* Received, stored with TP-MTI 01 (gammu's tests/at-sms/01). */
+	const char *hex = "0791246030500200110481643000007030427132500047"
+	    "D6B0BEECCE83F4E17558EF4EAFEB2CD09C5DD78BC3207519447E8FC373771"
+	    "9D44EB7DF20B8FC6D7FEB5D2062795D5797DB65903E0C82BFC7E837BCEC4E"
+	    "BB00";
+	struct pdu_msg m;
+	struct sms_err err;
+
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_PRESENT,
+	    &m, NULL), 0);
+	assert_int_equal(m.type, PDU_DELIVER);
+	assert_string_equal(m.addr.number, "4603");
+	/* A broken submit stays an error, with the submit's sentence. */
+	hex = "0041010C910661345542F60008A0050003000301306F3044";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_PRESENT,
+	    &m, &err), SMS_EDATA);
+	assert_non_null(strstr(err.msg, "over 140"));
+}
+
 /* Encode, decode every part, join: the text comes back. */
 static void
 roundtrip(const char *text, unsigned flags, uint16_t ref)
@@ -394,6 +495,9 @@ main(void)
 		cmocka_unit_test(test_pdu_decode_fields),
 		cmocka_unit_test(test_pdu_status_report),
 		cmocka_unit_test(test_pdu_decode_errors),
+		cmocka_unit_test(test_pdu_dcs_and_udh),
+		cmocka_unit_test(test_pdu_modem_helpers),
+		cmocka_unit_test(test_pdu_mti1_received),
 		cmocka_unit_test(test_pdu_encode_known),
 		cmocka_unit_test(test_pdu_encode_errors),
 		cmocka_unit_test(test_pdu_vp),

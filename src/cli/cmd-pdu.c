@@ -417,7 +417,7 @@ cmd_pdu_decode(struct cmd_ctx *ctx, int argc, char **argv)
 	struct pdu_input *in = NULL;
 	struct pdu_msg *msgs = NULL;
 	struct sms_err err;
-	size_t n = 0, i, good = 0;
+	size_t n = 0, i, good = 0, hexlen;
 	bool json = false, join = false;
 	int c, status = 0;
 	char *arg;
@@ -460,11 +460,13 @@ cmd_pdu_decode(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	msgs = xcalloc(n, sizeof *msgs);
 	for (i = 0; i < n; i++) {
+		hexlen = pdu_hex_trim(in[i].hex, strlen(in[i].hex),
+		    in[i].tpdu_len);
 		mode = forced != PDU_SMSC_AUTO ? forced :
-		    pdu_smsc_mode_for(strlen(in[i].hex), in[i].tpdu_len);
+		    pdu_smsc_mode_for(hexlen, in[i].tpdu_len);
 		sms_err_clear(&err);
-		if (pdu_decode_hex(in[i].hex, strlen(in[i].hex), mode,
-		    &msgs[good], &err) < 0) {
+		if (pdu_decode_hex(in[i].hex, hexlen, mode, &msgs[good],
+		    &err) < 0) {
 			status = SMS_EXIT_DATAERR;
 			if (json)
 				print_json(json_pack("{s:s, s:I, s:o}",

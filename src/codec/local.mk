@@ -19,6 +19,8 @@ tests_test_concat_LDADD = $(TEST_LIBS)
 tests_test_pdu_corpus_SOURCES = tests/test-pdu-corpus.c
 tests_test_pdu_corpus_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/data/pdu/README \
+	tests/data/pdu/frontlinesms.pdu \
+	tests/data/pdu/gammu-at-sms.pdu \
 	tests/data/pdu/modemmanager.pdu \
 	tests/data/pdu/ofono.pdu \
 	tests/data/pdu/python-gsmmodem.pdu \

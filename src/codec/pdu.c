@@ -624,6 +624,43 @@ decode_status_report(struct rd *r, struct pdu_msg *m)
 	return 0;
 }
 
+/*
+ * TP-MTI 01 is SMS-SUBMIT, but some phones store received messages with
+ * it (gammu's tests/at-sms/01 is one, from a bug report): when the PDU
+ * does not read as a submit, try it as a deliver that ends exactly where
+ * the PDU does before giving up, and report the submit's error if that
+ * fails too.
+ */
+static int
+decode_submit_or_deliver(struct rd *r, struct pdu_msg *m)
+{
+	struct sms_err first, *err = r->err;
+	size_t start = r->pos, first_pos;
+	struct pdu_msg saved;
+	int rc;
+
+	memcpy(&saved, m, sizeof saved);
+	r->err = &first;
+	if ((rc = decode_submit(r, m)) == 0) {
+		r->err = err;
+		return 0;
+	}
+	first_pos = r->err_pos;
+	memcpy(m, &saved, sizeof *m);
+	r->pos = start;
+	r->err = NULL;
+	/* Only a reading that ends exactly where the PDU does, so that
+	   a broken submit is not passed off as some odd deliver. */
+	if (decode_deliver(r, m) == 0 && r->pos == r->len) {
+		r->err = err;
+		return 0;
+	}
+	memcpy(m, &saved, sizeof *m);
+	r->err = err;
+	r->err_pos = first_pos;
+	return sms_err_set(err, first.code, "%s", first.msg);
+}
+
 /* One reading of the PDU: with or without an SMSC first. */
 static int
 decode_one(const uint8_t *bytes, size_t len, bool smsc, struct pdu_msg *m,
@@ -648,7 +685,7 @@ decode_one(const uint8_t *bytes, size_t len, bool smsc, struct pdu_msg *m,
 		rc = decode_deliver(&r, m);
 		break;
 	case 1:
-		rc = decode_submit(&r, m);
+		rc = decode_submit_or_deliver(&r, m);
 		break;
 	case 2:
 		rc = decode_status_report(&r, m);
@@ -763,10 +800,28 @@ pdu_decode_hex(const char *hex, size_t len, enum pdu_smsc_mode mode,
 	return pdu_decode(bytes, len / 2, mode, msg, err);
 }
 
+size_t
+pdu_hex_trim(const char *hex, size_t hexlen, int tpdu_len)
+{
+	int hi, lo;
+	size_t want;
+
+	if (hex == NULL || tpdu_len < 0 || hexlen < 2)
+		return hexlen;
+	hi = hexval(hex[0]);
+	lo = hexval(hex[1]);
+	if (hi < 0 || lo < 0 || (hi << 4 | lo) > 11)
+		return hexlen;
+	want = 2 * (1 + (size_t)(hi << 4 | lo) + (size_t)tpdu_len);
+	return want < hexlen ? want : hexlen;
+}
+
 enum pdu_smsc_mode
 pdu_smsc_mode_for(size_t hexlen, int tpdu_len)
 {
-	if (tpdu_len < 0)
+	/* A length that does not fit the PDU (some modems and simulators
+	   report a fixed one) says nothing: guess. */
+	if (tpdu_len < 0 || hexlen / 2 < (size_t)tpdu_len)
 		return PDU_SMSC_AUTO;
 	return hexlen / 2 > (size_t)tpdu_len ? PDU_SMSC_PRESENT :
 	    PDU_SMSC_ABSENT;

@@ -14,8 +14,9 @@
  * length):
  *
  *	struct pdu_msg m;
- *	mode = pdu_smsc_mode_for(strlen(hex), tpdu_len);
- *	if (pdu_decode_hex(hex, strlen(hex), mode, &m, &err) < 0)
+ *	len = pdu_hex_trim(hex, strlen(hex), tpdu_len);
+ *	mode = pdu_smsc_mode_for(len, tpdu_len);
+ *	if (pdu_decode_hex(hex, len, mode, &m, &err) < 0)
  *		keep the raw hex, log err.msg;
  *	else if (m.type == PDU_DELIVER)
  *		m.addr.number, m.scts.unix_time, m.text, m.concat ...
@@ -171,10 +172,19 @@ enum pdu_smsc_mode {
 
 /*
  * The mode for a PDU of hexlen hex digits whose TPDU length the modem
- * gave as tpdu_len (the <length> of +CMGL, +CMGR, +CMT); a negative
- * tpdu_len means unknown and gives PDU_SMSC_AUTO.
+ * gave as tpdu_len (the <length> of +CMGL, +CMGR, +CMT).  A negative
+ * tpdu_len (unknown), or one longer than the PDU (some modems report a
+ * fixed length), gives PDU_SMSC_AUTO.
  */
 enum pdu_smsc_mode pdu_smsc_mode_for(size_t hexlen, int tpdu_len);
+
+/*
+ * How much of hexlen hex digits to decode, given the TPDU length the modem
+ * reported (negative: unknown): some modems pad a PDU with FF or junk
+ * after its end (gammu's tests/at-sms/32), which this cuts off when the
+ * SMSC field says where the PDU ends.  Returns hexlen when in doubt.
+ */
+size_t pdu_hex_trim(const char *hex, size_t hexlen, int tpdu_len);
 
 /*
  * Decode the PDU in bytes[0..len) into *msg.  Returns 0, or SMS_EDATA with
