@@ -10,6 +10,7 @@
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_contacts_entry;
 extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_modem_entry;
 extern const struct cmd_entry cmd_pdu_entry;
 extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_segments_entry;
@@ -21,6 +22,7 @@ extern const struct cmd_entry cmd_tui_entry;
 	&cmd_config_entry, \
 	&cmd_contacts_entry, \
 	&cmd_export_entry, \
+	&cmd_modem_entry, \
 	&cmd_pdu_entry, \
 	&cmd_search_entry, \
 	&cmd_segments_entry, \

@@ -2,6 +2,7 @@
 src_libsmsinbox_la_SOURCES += \
 	src/cli/cmd.c src/cli/cmd.h src/cli/cmd-list.h \
 	src/cli/cmd-config.c \
+	src/cli/cmd-modem.c \
 	src/cli/cmd-pdu.c \
 	src/cli/cmd-segments.c \
 	src/cli/cmd-tui.c \

@@ -41,3 +41,6 @@ check_PROGRAMS += tests/test-modem-engine
 tests_test_modem_engine_SOURCES = tests/test-modem-engine.c \
 	tests/modem-harness.c tests/modem-harness.h
 tests_test_modem_engine_LDADD = $(TEST_LIBS)
+
+TESTS += tests/test-modem-cli.sh
+EXTRA_DIST += tests/test-modem-cli.sh
