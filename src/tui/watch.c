@@ -46,6 +46,7 @@ struct watch {
 	struct tui *t;
 	struct statusbar *sb;
 	enum watch_mode mode;
+	struct conf *cfg;		/* for (re)starting the engine */
 	struct engine *engine;		/* WATCH_LOCAL */
 	bool engine_started;
 	bool stopped;			/* engine_stop()'s done was called */
@@ -169,6 +170,7 @@ local_listener(void *data, json_t *event)
 /* --- client of a daemon's socket --- */
 
 static void client_connect(struct watch *w);
+static void engine_setup(struct watch *w);
 
 static void
 on_handle_closed(uv_handle_t *h)
@@ -342,8 +344,13 @@ on_timer(uv_timer_t *h)
 	case WATCH_CLIENT:
 		if (w->connected)
 			client_cmd(w, "status");
-		else if (!w->pipe_open)
-			client_connect(w);
+		else if (!w->pipe_open) {
+			/* The daemon left: run the engine here if the lock
+			 * is free now, else look for the daemon again. */
+			engine_setup(w);
+			if (w->mode == WATCH_LOCAL)
+				uv_timer_set_repeat(&w->timer, STATUS_MS);
+		}
 		break;
 	default:
 		break;
@@ -354,8 +361,9 @@ on_timer(uv_timer_t *h)
 
 /* Run the engine here, or find the daemon that runs it. */
 static void
-engine_setup(struct watch *w, struct conf *cfg)
+engine_setup(struct watch *w)
 {
+	struct conf *cfg = w->cfg;
 	struct tui *t = w->t;
 	struct sms_err err;
 	json_t *st;
@@ -364,11 +372,14 @@ engine_setup(struct watch *w, struct conf *cfg)
 	sms_err_clear(&err);
 	rc = engine_new(&w->engine, tui_loop(t), cfg, &err);
 	if (rc == SMS_EBUSY) {
+		if (w->mode != WATCH_CLIENT)
+			snprintf(w->sb->engine, sizeof w->sb->engine, "%s",
+			    _("daemon"));
 		w->mode = WATCH_CLIENT;
-		w->sock_path = ipc_socket_path(store_path(tui_store(t)));
-		snprintf(w->sb->engine, sizeof w->sb->engine, "%s",
-		    _("daemon"));
-		if (w->sock_path != NULL)
+		if (w->sock_path == NULL)
+			w->sock_path = ipc_socket_path(store_path(
+			    tui_store(t)));
+		if (!w->pipe_open && w->sock_path != NULL)
 			client_connect(w);
 		return;
 	}
@@ -411,8 +422,9 @@ watch_start(struct tui *t, struct statusbar *sb, struct conf *cfg)
 	/* The first call says "changed": take it now. */
 	store_changed(tui_store(t), NULL);
 	watch_refresh(t, sb, false);
+	w->cfg = cfg;
 	if (cfg != NULL)
-		engine_setup(w, cfg);
+		engine_setup(w);
 	uv_timer_init(tui_loop(t), &w->timer);
 	w->timer.data = w;
 	w->timer_open = true;
