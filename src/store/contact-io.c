@@ -14,6 +14,7 @@
 #include "store/contact.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/i18n.h"
 #include "util/phone.h"
 
@@ -639,145 +640,6 @@ import_vcard(struct importer *im, const char *text, size_t len)
 
 /* ---- CSV ---- */
 
-#define CSV_FIELDS_MAX 64
-
-struct csv_row {
-	struct buf field[CSV_FIELDS_MAX];
-	size_t n;
-};
-
-/*
- * Read one CSV record (RFC 4180: quoted fields may hold the delimiter,
- * quotes doubled and newlines).  Returns 1 with a row, 0 at the end,
- * negative (a problem already reported) when the rest cannot be read.
- */
-static int
-csv_record(struct importer *im, const char **pos, const char *end,
-    char delim, struct csv_row *row, unsigned *line, unsigned *start,
-    bool *bad, bool *reported)
-{
-	const char *p = *pos;
-	struct buf *f;
-	bool quoted;
-	size_t i;
-
-	for (i = 0; i < CSV_FIELDS_MAX; i++)
-		buf_reset(&row->field[i]);
-	row->n = 0;
-	*bad = false;
-	*reported = false;
-	/* Skip empty lines. */
-	while (p < end && (*p == '\n' || *p == '\r')) {
-		if (*p == '\n')
-			(*line)++;
-		p++;
-	}
-	if (p >= end)
-		return 0;
-	*start = *line;
-	for (;;) {
-		f = &row->field[row->n < CSV_FIELDS_MAX ? row->n :
-		    CSV_FIELDS_MAX - 1];
-		quoted = false;
-		while (p < end && (*p == ' ' || *p == '\t') && *p != delim)
-			p++;
-		if (p < end && *p == '"') {
-			quoted = true;
-			p++;
-			for (;;) {
-				if (p >= end) {
-					problem(im, *start, _("a quote opened "
-					    "here is never closed; the rest "
-					    "of the file is left out"));
-					*pos = end;
-					return SMS_EDATA;
-				}
-				if (*p == '"' && p + 1 < end && p[1] == '"') {
-					buf_append_char(f, '"');
-					p += 2;
-					continue;
-				}
-				if (*p == '"') {
-					p++;
-					break;
-				}
-				if (*p == '\n')
-					(*line)++;
-				if (buf_append_char(f, *p) < 0)
-					*bad = true;
-				p++;
-			}
-			while (p < end && (*p == ' ' || *p == '\t' ||
-			    *p == '\r') && *p != delim)
-				p++;
-			if (p < end && *p != delim && *p != '\n') {
-				problem(im, *line, _("text after a closing "
-				    "quote; row left out"));
-				*reported = true;
-				while (p < end && *p != delim && *p != '\n')
-					p++;
-			}
-		} else {
-			while (p < end && *p != delim && *p != '\n') {
-				if (*p != '\r' && buf_append_char(f, *p) < 0)
-					*bad = true;
-				p++;
-			}
-		}
-		if (!quoted)
-			trim(f);
-		if (row->n < CSV_FIELDS_MAX)
-			row->n++;
-		if (p >= end || *p == '\n') {
-			if (p < end) {
-				p++;
-				(*line)++;
-			}
-			break;
-		}
-		p++;		/* the delimiter */
-	}
-	*pos = p;
-	return 1;
-}
-
-/* The delimiter of the header line: the most frequent of , ; TAB. */
-static char
-csv_delimiter(const char *text, const char *end)
-{
-	size_t comma = 0, semi = 0, tab = 0;
-	bool q = false;
-
-	for (; text < end && (*text != '\n' || q); text++) {
-		if (*text == '"')
-			q = !q;
-		else if (!q && *text == ',')
-			comma++;
-		else if (!q && *text == ';')
-			semi++;
-		else if (!q && *text == '\t')
-			tab++;
-	}
-	if (semi > comma && semi >= tab)
-		return ';';
-	if (tab > comma && tab > semi)
-		return '\t';
-	return ',';
-}
-
-static int
-column(const struct csv_row *hdr, const char *const *names)
-{
-	size_t i, k;
-
-	for (i = 0; i < hdr->n; i++)
-		for (k = 0; names[k] != NULL; k++)
-			if (hdr->field[i].data != NULL &&
-			    strcasecmp(hdr->field[i].data, names[k]) == 0)
-				return (int)i;
-	return -1;
-}
-
 static int
 import_csv(struct importer *im, const char *text, size_t len)
 {
@@ -788,52 +650,52 @@ import_csv(struct importer *im, const char *text, size_t len)
 	static const char *const tag_cols[] = { "tags", "tag", "groups",
 	    "categories", NULL };
 	static const char *const note_cols[] = { "notes", "note", NULL };
+	struct csv_reader rd;
 	struct csv_row *row;
 	struct pending p;
-	const char *pos = text, *end = text + len, *v;
-	unsigned line = 1, start = 1;
-	char delim = csv_delimiter(text, end);
+	struct sms_err ignored;
+	const char *v;
 	int cname, cnum, ctags, cnotes, rc;
-	bool bad, reported;
 	size_t i;
 
 	if ((row = calloc(1, sizeof *row)) == NULL)
 		return sms_err_set(im->err, SMS_ENOMEM, _("out of memory"));
-	for (i = 0; i < CSV_FIELDS_MAX; i++)
-		buf_init(&row->field[i], VALUE_MAX);
-	rc = csv_record(im, &pos, end, delim, row, &line, &start, &bad,
-	    &reported);
-	if (rc <= 0 || (cnum = column(row, number_cols)) < 0) {
+	csv_row_init(row, VALUE_MAX);
+	csv_reader_init(&rd, text, len);
+	rc = csv_read(&rd, row, &ignored);
+	if (rc <= 0 || (cnum = csv_column(row, number_cols)) < 0) {
 		rc = sms_err_set(im->err, SMS_EDATA, _("not a vCard or a CSV "
 		    "file: a vCard starts with BEGIN:VCARD, a CSV file with a "
 		    "header row naming the columns name, number, tags"));
 		goto out;
 	}
-	cname = column(row, name_cols);
-	ctags = column(row, tag_cols);
-	cnotes = column(row, note_cols);
-	while ((rc = csv_record(im, &pos, end, delim, row, &line, &start,
-	    &bad, &reported)) > 0) {
-		if (bad || reported) {
-			if (bad)
-				problem(im, start, _("a field is too long; "
-				    "row left out"));
+	cname = csv_column(row, name_cols);
+	ctags = csv_column(row, tag_cols);
+	cnotes = csv_column(row, note_cols);
+	while ((rc = csv_read(&rd, row, &ignored)) > 0) {
+		if (row->problem == CSV_ROW_TOO_LONG) {
+			problem(im, row->line, _("a field is too long; "
+			    "row left out"));
+			im->counts->skipped++;
+			continue;
+		}
+		if (row->problem == CSV_ROW_AFTER_QUOTE) {
+			problem(im, row->problem_line, _("text after a "
+			    "closing quote; row left out"));
 			im->counts->skipped++;
 			continue;
 		}
 		for (i = 0; i < row->n; i++)
-			if (!valid_utf8(row->field[i].data != NULL ?
-			    row->field[i].data : "", row->field[i].len))
+			if (!valid_utf8(csv_get(row, i), row->field[i].len))
 				break;
 		if (i < row->n) {
-			problem(im, start, _("the row is not UTF-8 text; left "
-			    "out"));
+			problem(im, row->line, _("the row is not UTF-8 text; "
+			    "left out"));
 			im->counts->skipped++;
 			continue;
 		}
-		pending_init(&p, start);
-		if (cname >= 0 && (size_t)cname < row->n &&
-		    row->field[cname].len > 0)
+		pending_init(&p, row->line);
+		if (cname >= 0 && row->field[cname].len > 0)
 			buf_append(&p.fn, row->field[cname].data,
 			    row->field[cname].len);
 		if ((size_t)cnum < row->n && row->field[cnum].data != NULL) {
@@ -843,14 +705,13 @@ import_csv(struct importer *im, const char *text, size_t len)
 			for (tok = copy != NULL ? strtok_r(copy, ";,|",
 			    &save) : NULL; tok != NULL;
 			    tok = strtok_r(NULL, ";,|", &save))
-				add_number(im, &p, start, tok);
+				add_number(im, &p, row->line, tok);
 			free(copy);
 		}
-		if (ctags >= 0 && (size_t)ctags < row->n &&
-		    (v = row->field[ctags].data) != NULL)
-			add_tags(im, &p, start, v, ";,|");
-		if (cnotes >= 0 && (size_t)cnotes < row->n &&
-		    row->field[cnotes].len > 0)
+		if (ctags >= 0 && (v = csv_get(row, (size_t)ctags))[0] !=
+		    '\0')
+			add_tags(im, &p, row->line, v, ";,|");
+		if (cnotes >= 0 && row->field[cnotes].len > 0)
 			buf_append(&p.notes, row->field[cnotes].data,
 			    row->field[cnotes].len);
 		rc = commit_pending(im, &p);
@@ -858,12 +719,14 @@ import_csv(struct importer *im, const char *text, size_t len)
 		if (rc < 0)
 			goto out;
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		problem(im, row->line, _("a quote opened here is never "
+		    "closed; the rest of the file is left out"));
 		im->counts->skipped++;	/* the unclosed quote's row */
+	}
 	rc = 0;		/* what came before it stands */
 out:
-	for (i = 0; i < CSV_FIELDS_MAX; i++)
-		buf_fini(&row->field[i]);
+	csv_row_fini(row);
 	free(row);
 	return rc;
 }

@@ -2,6 +2,7 @@
 src_libsmsinbox_la_SOURCES += \
 	src/util/buf.c src/util/buf.h \
 	src/util/conf.c src/util/conf.h \
+	src/util/csv.c src/util/csv.h \
 	src/util/err.c src/util/err.h \
 	src/util/i18n.h \
 	src/util/log.c src/util/log.h \
@@ -23,7 +24,7 @@ endif
 EXTRA_DIST += src/util/phone-lpn.cc src/util/phone-nolpn.c
 
 check_PROGRAMS += tests/test-util tests/test-conf tests/test-phone \
-	tests/test-utf8
+	tests/test-utf8 tests/test-csv
 tests_test_phone_SOURCES = tests/test-phone.c
 tests_test_phone_LDADD = $(TEST_LIBS)
 tests_test_util_SOURCES = tests/test-util.c
@@ -32,3 +33,5 @@ tests_test_conf_SOURCES = tests/test-conf.c
 tests_test_conf_LDADD = $(TEST_LIBS)
 tests_test_utf8_SOURCES = tests/test-utf8.c
 tests_test_utf8_LDADD = $(TEST_LIBS)
+tests_test_csv_SOURCES = tests/test-csv.c
+tests_test_csv_LDADD = $(TEST_LIBS)
