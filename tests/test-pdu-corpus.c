@@ -38,7 +38,7 @@ static size_t checked_pdus, checked_fields;
 /* Parts seen since the last "join" line, for checking reassembly. */
 #define GROUP_MAX 16
 static struct {
-	unsigned seq, total;
+	unsigned seq, total, ref;
 	char text[PDU_TEXT_MAX];
 } group[GROUP_MAX];
 static size_t ngroup;
@@ -106,6 +106,7 @@ decode(struct record *rec)
 		    rec->m.concat.seq : 1;
 		group[ngroup].total = rec->m.concat.present ?
 		    rec->m.concat.total : 1;
+		group[ngroup].ref = rec->m.concat.ref;
 		snprintf(group[ngroup].text, sizeof group[ngroup].text, "%s",
 		    rec->m.text);
 		ngroup++;
@@ -207,19 +208,23 @@ check(struct record *rec, const char *key, char *val)
 		snprintf(got, sizeof got, "%s", m->status_report ? "yes" :
 		    "no");
 	else if (strcmp(key, "join") == 0) {
-		/* The parts since the last join, in any order, as one. */
+		/* The parts of this message since the last join, in any
+		   order, as one. */
 		struct concat_part parts[GROUP_MAX];
 		char *joined = NULL;
-		size_t i;
+		size_t i, n = 0;
 
 		unescape(val);
 		for (i = 0; i < ngroup; i++) {
-			parts[i].seq = group[i].seq;
-			parts[i].text = group[i].text;
-			parts[i].len = strlen(group[i].text);
+			if (group[i].ref != m->concat.ref ||
+			    group[i].total != m->concat.total)
+				continue;
+			parts[n].seq = group[i].seq;
+			parts[n].text = group[i].text;
+			parts[n++].len = strlen(group[i].text);
 		}
-		if (ngroup == 0 || concat_join(parts, ngroup,
-		    group[0].total, false, &joined, NULL) != 0)
+		if (n == 0 || concat_join(parts, n, m->concat.total, false,
+		    &joined, NULL) != 0)
 			fail_at(rec, key, val, "(incomplete)");
 		snprintf(got, sizeof got, "%s", joined);
 		free(joined);

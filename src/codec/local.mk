@@ -19,6 +19,7 @@ tests_test_concat_LDADD = $(TEST_LIBS)
 tests_test_pdu_corpus_SOURCES = tests/test-pdu-corpus.c
 tests_test_pdu_corpus_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/data/pdu/README \
+	tests/data/pdu/android.pdu \
 	tests/data/pdu/frontlinesms.pdu \
 	tests/data/pdu/gammu-at-sms.pdu \
 	tests/data/pdu/modemmanager.pdu \
