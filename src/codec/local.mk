@@ -22,6 +22,7 @@ EXTRA_DIST += tests/data/pdu/README \
 	tests/data/pdu/android.pdu \
 	tests/data/pdu/frontlinesms.pdu \
 	tests/data/pdu/gammu-at-sms.pdu \
+	tests/data/pdu/misc.pdu \
 	tests/data/pdu/modemmanager.pdu \
 	tests/data/pdu/ofono.pdu \
 	tests/data/pdu/python-gsmmodem.pdu \
