@@ -44,3 +44,14 @@ tests_test_modem_engine_LDADD = $(TEST_LIBS)
 
 TESTS += tests/test-modem-cli.sh
 EXTRA_DIST += tests/test-modem-cli.sh
+
+## make bench: indication to inbound(), sends per second, through the
+## simulator.
+EXTRA_PROGRAMS += bench/bench-modem
+BENCH_BINS += bench/bench-modem
+bench_bench_modem_SOURCES = bench/bench-modem.c \
+	tests/modem-harness.c tests/modem-harness.h
+bench_bench_modem_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+bench_bench_modem_LDADD = $(TEST_LIBS)
+TESTS += tests/test-modem-send.sh
+EXTRA_DIST += tests/test-modem-send.sh

@@ -76,6 +76,8 @@ pdus_decode(const char *hex, int tpdu_len, struct pdus_decoded *out,
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	/* Some modems pad the PDU with FF after its end. */
+	len = pdu_hex_trim(hex, len, tpdu_len);
 	rc = pdu_decode_hex(hex, len, pdu_smsc_mode_for(len, tpdu_len), &pm,
 	    err);
 	if (rc < 0)

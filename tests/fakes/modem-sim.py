@@ -8,6 +8,7 @@ attempt counting, +CMS errors on demand, status reports after a send,
 unplug and replug under a new pty name).
 
     modem-sim.py --dir DIR [options]
+    modem-sim.py --ctl DIR JSON     (send one control command, print reply)
 
 DIR/modem is a symlink to the current pty (like /dev/serial/by-id), DIR/ctl
 a UNIX socket taking one JSON object per line and answering one per line,
@@ -612,7 +613,20 @@ class Sim:
                 break           # the test died: do not linger
 
 
+def ctl(d, text):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.path.join(d, "ctl"))
+    f = s.makefile("rw")
+    f.write(text.strip() + "\n")
+    f.flush()
+    reply = f.readline()
+    sys.stdout.write(reply)
+    return 1 if '"error"' in reply else 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--ctl":
+        return ctl(sys.argv[2], sys.argv[3])
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--dir", required=True)
     p.add_argument("--pin")
