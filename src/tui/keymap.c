@@ -52,6 +52,8 @@ static const struct keymap_entry table[] = {
 	    N_("delete the thread (asks first)") },
 	{ KEYMAP_CTX_THREADS, KEYMAP_FILTER, 'f', "f",
 	    N_("show all, unread, archived, or assigned to me") },
+	{ KEYMAP_CTX_THREADS, KEYMAP_ASSIGN, 'A', "A",
+	    N_("assign the thread to an agent (you by default)") },
 
 	{ KEYMAP_CTX_CONVERSATION, KEYMAP_REPLY, 'r', "r", N_("reply") },
 	{ KEYMAP_CTX_CONVERSATION, KEYMAP_ADD_CONTACT, 'a', "a",
@@ -75,9 +77,9 @@ static const struct keymap_entry table[] = {
 	    N_("delete the contact (asks first)") },
 	{ KEYMAP_CTX_CONTACTS, KEYMAP_FIND, 'f', "f", N_("filter the list") },
 	{ KEYMAP_CTX_CONTACTS, KEYMAP_IMPORT, 'i', "i",
-	    N_("import contacts from a CSV file") },
+	    N_("import contacts from a vCard or CSV file") },
 	{ KEYMAP_CTX_CONTACTS, KEYMAP_EXPORT, 'x', "x",
-	    N_("export contacts to a CSV file") },
+	    N_("export contacts to a vCard or CSV file") },
 
 	{ KEYMAP_CTX_RULES, KEYMAP_ADD, 'a', "a", N_("add a rule") },
 	{ KEYMAP_CTX_RULES, KEYMAP_EDIT, 'e', "e", N_("edit the rule") },

@@ -51,6 +51,7 @@ enum keymap_action {
 	KEYMAP_TOGGLE_READ,
 	KEYMAP_DELETE,
 	KEYMAP_FILTER,
+	KEYMAP_ASSIGN,
 	/* conversation */
 	KEYMAP_REPLY,
 	KEYMAP_ADD_CONTACT,

@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "codec/segment.h"
+#include "engine/template.h"
 #include "store/contact.h"
 #include "store/message.h"
 #include "store/store.h"
@@ -22,7 +24,9 @@
 #include "tui/curses.h"
 #include "tui/input.h"
 #include "tui/private.h"
+#include "util/buf.h"
 #include "util/i18n.h"
+#include "util/loop.h"
 #include "util/xalloc.h"
 
 #define COMPOSE_MAX 5000	/* characters; SEGMENT_MAX parts hold more */
@@ -254,6 +258,41 @@ send_message(struct view_compose *vc)
 		return VIEW_REDRAW;
 	}
 	text = input_text(&vc->in);
+	if (strchr(text, '{') != NULL || strchr(text, '}') != NULL) {
+		/* Placeholders: the contact's fields, as rules use them. */
+		struct template_vars v;
+		struct buf b;
+		time_t tt = (time_t)loop_wall_now();
+		struct tm tm;
+		struct segment_info si;
+
+		localtime_r(&tt, &tm);
+		memset(&v, 0, sizeof v);
+		v.name = vc->name;
+		v.number = vc->to;
+		v.now = (int64_t)tt;
+		v.utc_offset = tm.tm_gmtoff;
+		buf_init(&b, COMPOSE_MAX * 4 + 1024);
+		sms_err_clear(&err);
+		if (template_render(&b, text, &v, &err) < 0) {
+			tui_error(t, "%s", err.msg);
+			buf_fini(&b);
+			free(text);
+			return VIEW_REDRAW;
+		}
+		free(text);
+		text = buf_take(&b);
+		buf_fini(&b);
+		if (text == NULL || segment_calc(text, strlen(text), 0, &si,
+		    NULL) < 0 || (int)si.segments > tui_max_segments(t)) {
+			tui_error(t, _("With the placeholders filled in, the "
+			    "message is too long: at most %d segments."),
+			    tui_max_segments(t));
+			free(text);
+			return VIEW_REDRAW;
+		}
+		vc->seg = si;
+	}
 	memset(&out, 0, sizeof out);
 	out.to = vc->to;
 	out.body = text;

@@ -6,10 +6,16 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "store/contact-io.h"
 #include "store/contact.h"
 #include "store/store.h"
 #include "store/thread.h"
@@ -17,6 +23,7 @@
 #include "tui/form.h"
 #include "tui/list.h"
 #include "tui/private.h"
+#include "util/conf.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -249,6 +256,109 @@ delete_answer(struct tui *t, const char *answer, void *data)
 	tui_store_changed(t);
 }
 
+struct import_ctx {
+	char first[256];	/* the first problem, for the message row */
+};
+
+static void
+import_problem(unsigned line, const char *sentence, void *data)
+{
+	struct import_ctx *ic = data;
+
+	if (ic->first[0] == '\0')
+		snprintf(ic->first, sizeof ic->first, _("line %u: %s"), line,
+		    sentence);
+}
+
+static void
+import_answer(struct tui *t, const char *text, void *data)
+{
+	struct store_import_counts n;
+	struct import_ctx ic;
+	struct sms_err err;
+	struct stat sb;
+	char *path, *body;
+	ssize_t got;
+	size_t len = 0;
+	int fd;
+
+	if (text == NULL || *text == '\0')
+		return;
+	path = conf_expand_path(text);
+	if (path == NULL || (fd = open(path, O_RDONLY)) < 0) {
+		tui_error(t, _("cannot open %s: %s"), text, strerror(errno));
+		free(path);
+		return;
+	}
+	if (fstat(fd, &sb) < 0 || sb.st_size > (off_t)STORE_IMPORT_MAX) {
+		tui_error(t, _("%s is too big to be a contact list (at most "
+		    "%u MB)"), text, STORE_IMPORT_MAX / (1024 * 1024));
+		close(fd);
+		free(path);
+		return;
+	}
+	body = xmalloc((size_t)sb.st_size + 1);
+	while (len < (size_t)sb.st_size &&
+	    (got = read(fd, body + len, (size_t)sb.st_size - len)) > 0)
+		len += (size_t)got;
+	close(fd);
+	free(path);
+	memset(&ic, 0, sizeof ic);
+	sms_err_clear(&err);
+	if (store_contact_import(tui_store(t), body, len,
+	    STORE_CONTACTS_AUTO, import_problem, &ic, &n, &err) < 0)
+		tui_error(t, "%s", err.msg);
+	else if (n.problems > 0)
+		tui_error(t, _("Imported %u, updated %u, %u unchanged, %u "
+		    "skipped; %s"), n.added, n.updated, n.unchanged,
+		    n.skipped, ic.first);
+	else
+		tui_message(t, _("Imported %u, updated %u, %u unchanged."),
+		    n.added, n.updated, n.unchanged);
+	free(body);
+	tui_store_changed(t);
+}
+
+static int
+export_write(const char *bytes, size_t len, void *data)
+{
+	return fwrite(bytes, 1, len, data) == len ? 0 : -1;
+}
+
+static void
+export_answer(struct tui *t, const char *text, void *data)
+{
+	enum store_contact_format fmt = STORE_CONTACTS_VCARD;
+	struct sms_err err;
+	size_t n;
+	char *path;
+	FILE *f;
+	int fd;
+
+	if (text == NULL || *text == '\0')
+		return;
+	n = strlen(text);
+	if (n > 4 && strcasecmp(text + n - 4, ".csv") == 0)
+		fmt = STORE_CONTACTS_CSV;
+	path = conf_expand_path(text);
+	/* Never overwrite: a typo must not eat a file. */
+	if (path == NULL || (fd = open(path, O_WRONLY | O_CREAT | O_EXCL,
+	    0600)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		tui_error(t, _("cannot create %s: %s"), text, strerror(errno));
+		free(path);
+		return;
+	}
+	sms_err_clear(&err);
+	if (store_contact_export(tui_store(t), fmt, export_write, f, &err) <
+	    0 || fclose(f) != 0) {
+		tui_error(t, "%s", err.msg[0] ? err.msg :
+		    _("the export could not be written"));
+		unlink(path);
+	} else
+		tui_message(t, _("Contacts written to %s."), path);
+	free(path);
+}
+
 static enum view_result
 contacts_key(struct view *v, enum keymap_action action, int key)
 {
@@ -271,6 +381,14 @@ contacts_key(struct view *v, enum keymap_action action, int key)
 	case KEYMAP_FIND:
 		tui_prompt(t, _("Filter contacts:"), vc->filter,
 		    filter_answer, vc);
+		return VIEW_REDRAW;
+	case KEYMAP_IMPORT:
+		tui_prompt(t, _("Import contacts from (vCard or CSV file):"),
+		    NULL, import_answer, vc);
+		return VIEW_REDRAW;
+	case KEYMAP_EXPORT:
+		tui_prompt(t, _("Export contacts to (.vcf or .csv):"),
+		    "~/contacts.vcf", export_answer, vc);
 		return VIEW_REDRAW;
 	default:
 		break;

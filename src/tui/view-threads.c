@@ -31,6 +31,7 @@ struct view_threads {
 	bool more;		/* the store has rows after the last one */
 	int64_t total;		/* threads in the store */
 	int64_t pending_delete;
+	int64_t pending_assign;
 	char title[160];
 };
 
@@ -274,7 +275,26 @@ delete_answer(struct tui *t, const char *answer, void *data)
 		tui_error(t, "%s", err.msg);
 	else
 		tui_message(t, "%s", _("Thread deleted."));
-	reload(vt);
+	tui_store_changed(t);
+}
+
+static void
+assign_answer(struct tui *t, const char *agent, void *data)
+{
+	struct view_threads *vt = data;
+	struct sms_err err;
+
+	if (agent == NULL)
+		return;
+	sms_err_clear(&err);
+	if (store_thread_assign(tui_store(t), vt->pending_assign,
+	    *agent ? agent : NULL, &err) < 0)
+		tui_error(t, "%s", err.msg);
+	else if (*agent)
+		tui_message(t, _("Assigned to %s."), agent);
+	else
+		tui_message(t, "%s", _("Nobody is assigned now."));
+	tui_store_changed(t);
 }
 
 static enum view_result
@@ -303,7 +323,7 @@ threads_key(struct view *v, enum keymap_action action, int key)
 	}
 	if (vt->n == 0 || (action != KEYMAP_OPEN &&
 	    action != KEYMAP_ARCHIVE && action != KEYMAP_TOGGLE_READ &&
-	    action != KEYMAP_DELETE))
+	    action != KEYMAP_DELETE && action != KEYMAP_ASSIGN))
 		return VIEW_PASS;
 	th = &vt->rows[vt->list.sel];
 	sms_err_clear(&err);
@@ -327,6 +347,12 @@ threads_key(struct view *v, enum keymap_action action, int key)
 			rc = store_thread_mark_unread(tui_store(t), th->id,
 			    &err);
 		break;
+	case KEYMAP_ASSIGN:
+		vt->pending_assign = th->id;
+		tui_prompt(t, _("Assign to (empty: nobody):"),
+		    th->assigned ? th->assigned : tui_agent(t), assign_answer,
+		    vt);
+		return VIEW_REDRAW;
 	case KEYMAP_DELETE:
 		vt->pending_delete = th->id;
 		snprintf(q, sizeof q, _("Delete the conversation with %s and "
@@ -339,7 +365,7 @@ threads_key(struct view *v, enum keymap_action action, int key)
 	}
 	if (rc < 0)
 		tui_error(t, "%s", err.msg);
-	reload(vt);
+	tui_store_changed(t);
 	return VIEW_REDRAW;
 }
 

@@ -28,6 +28,12 @@ wait_for "not confirmed yet" "delivery figures count the queued message"
 keys q q
 wait_for "+36301234567" "thread list has the new thread"
 wait_for "You: Szia" "preview of the last message"
+keys A
+wait_for "Assign to (empty: nobody):" "A asks whom to assign"
+keys C-u
+type_text "zoe"
+keys Enter
+wait_for "Assigned to zoe." "thread assigned"
 
 tmx resize-window -t tui -x 200 -y 60
 wait_for "$(printf '%*s' 120 '')q:back  ?:help" "200x60: title spans the width"
@@ -50,6 +56,19 @@ type_text "vip"
 keys Enter
 wait_for "Contact Kovács Anna added." "contact saved"
 wait_for "#vip" "tags listed"
+keys x
+wait_for "Export contacts to" "x asks where to export"
+keys C-u
+type_text "$TMPD/out.csv"
+keys Enter
+wait_for "Contacts written to" "contacts exported"
+printf 'name,number,tags\nSzabó Éva,06 20 111 2222,staff\n' >"$TMPD/in.csv"
+keys i
+wait_for "Import contacts from" "i asks what to import"
+type_text "$TMPD/in.csv"
+keys Enter
+wait_for "Imported 1, updated 0, 0 unchanged." "contacts imported"
+wait_for "Szabó Éva" "the imported contact is listed"
 keys q
 wait_for "Kovács Anna" "thread shows the contact's name"
 
@@ -62,6 +81,7 @@ keys j Enter
 wait_for "Kovács Anna <+36301234567>" "Enter opens the conversation at the hit"
 keys q q
 wait_for "inbox" "back in the thread list"
+expect_grep "Kovács Anna" "$TMPD/out.csv" "the export has the contact"
 keys q
 wait_for "exit=0" "q quits with status 0"
 wait_for "stty-same" "terminal settings restored"

@@ -33,6 +33,10 @@ type_text "Good morning"
 keys Enter
 wait_for "delivered" "the message is delivered"
 wait_for "Thanks, got it: Good morning" "the phone answers"
+keys r
+type_text "Your number is {number}."
+keys Enter
+wait_for "Your number is +36205551234." "placeholders are filled in"
 keys q
 
 keys R
