@@ -172,12 +172,17 @@ struct watch *watch_start(struct tui *t, struct statusbar *sb,
 void watch_poll(struct tui *t, struct statusbar *sb);
 void watch_stop(struct watch *w);
 void watch_free(struct watch *w);
+/* The status bar, for watch_refresh(). */
+struct statusbar *tui_statusbar(struct tui *t);
 /* Recount unread and queued messages; with notify, a rise in unread
  * sets the new-message notice and rings the bell. */
 void watch_refresh(struct tui *t, struct statusbar *sb, bool notify);
 /* Tell the engine there is work in the outbox. */
 void watch_wake(struct watch *w);
 void tui_wake(struct tui *t);
+/* The rules changed: have the engine use them at once. */
+void watch_rules_changed(struct watch *w);
+void tui_rules_changed(struct tui *t);
 
 /* The longest message the outbox takes, in segments ([outbox]
  * max_segments). */

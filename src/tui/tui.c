@@ -180,6 +180,19 @@ tui_store(struct tui *t)
 	return t->opts.store;
 }
 
+struct statusbar *
+tui_statusbar(struct tui *t)
+{
+	return &t->sb;
+}
+
+void
+tui_rules_changed(struct tui *t)
+{
+	if (t->watch != NULL)
+		watch_rules_changed(t->watch);
+}
+
 void
 tui_wake(struct tui *t)
 {

@@ -188,8 +188,10 @@ mark_read(struct view_conv *c)
 {
 	if (c->have_th && c->th.unread > 0 &&
 	    store_thread_mark_read(tui_store(c->v.tui), c->thread_id, 0,
-	    NULL) >= 0)
+	    NULL) >= 0) {
 		c->th.unread = 0;
+		watch_refresh(c->v.tui, tui_statusbar(c->v.tui), false);
+	}
 }
 
 static long

@@ -247,8 +247,10 @@ save_rule(struct tui *t, struct form *f, void *data)
 		tui_message(t, re->id ? _("Rule %s saved.") :
 		    _("Rule %s added."), *r.name ? r.name : r.pattern);
 	store_rule_fini(&r);
-	if (rc >= 0)
+	if (rc >= 0) {
+		tui_rules_changed(t);
 		tui_store_changed(t);
+	}
 	return rc >= 0;
 }
 
@@ -495,6 +497,7 @@ delete_answer(struct tui *t, const char *answer, void *data)
 		tui_error(t, "%s", err.msg);
 	else
 		tui_message(t, "%s", _("Rule deleted."));
+	tui_rules_changed(t);
 	tui_store_changed(t);
 }
 
@@ -560,6 +563,7 @@ rules_key(struct view *v, enum keymap_action action, int key)
 	}
 	if (rc < 0)
 		tui_error(t, "%s", err.msg);
+	tui_rules_changed(t);
 	tui_store_changed(t);
 	return VIEW_REDRAW;
 }

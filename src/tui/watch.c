@@ -471,6 +471,21 @@ watch_wake(struct watch *w)
 	}
 }
 
+void
+watch_rules_changed(struct watch *w)
+{
+	struct sms_err err;
+
+	/* The engine here reloads now rather than at its next tick, so a
+	 * message arriving right after the edit meets the new rules.  A
+	 * daemon notices the change by itself. */
+	if (w->mode != WATCH_LOCAL)
+		return;
+	sms_err_clear(&err);
+	if (engine_reload(w->engine, w->cfg, &err) < 0)
+		tui_error(w->t, "%s", err.msg);
+}
+
 static void
 on_engine_stopped(struct engine *e, void *data)
 {
