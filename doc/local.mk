@@ -2,3 +2,5 @@
 dist_man_MANS += doc/sms-inbox.1 doc/sms-send.1 doc/sms-inboxd.8 \
 	doc/sms-inbox.conf.5
 EXTRA_DIST += doc/internals doc/TESTPLAN
+TESTS += tests/test-man-examples.sh
+EXTRA_DIST += tests/test-man-examples.sh
