@@ -4,3 +4,5 @@ dist_man_MANS += doc/sms-inbox.1 doc/sms-send.1 doc/sms-inboxd.8 \
 EXTRA_DIST += doc/internals doc/TESTPLAN
 TESTS += tests/test-man-examples.sh
 EXTRA_DIST += tests/test-man-examples.sh
+TESTS += tests/test-man.sh tests/test-install.sh
+EXTRA_DIST += tests/test-man.sh tests/test-install.sh
