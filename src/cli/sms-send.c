@@ -833,7 +833,7 @@ draw_progress(struct send *s, size_t done, bool last)
 	memset(bar, '#', fill);
 	memset(bar + fill, '-', SEND_BAR_WIDTH - fill);
 	bar[SEND_BAR_WIDTH] = '\0';
-	fprintf(stderr, _("\r[%s] %zu/%zu %s"), bar, done, total,
+	fprintf(stderr, "\r[%s] %zu/%zu %s", bar, done, total,
 	    s->wait ? _("settled") : _("sent"));
 	if (last)
 		fputc('\n', stderr);
