@@ -26,7 +26,8 @@ EXTRA_DIST += tests/data/pdu/README \
 	tests/data/pdu/modemmanager.pdu \
 	tests/data/pdu/ofono.pdu \
 	tests/data/pdu/python-gsmmodem.pdu \
-	tests/data/pdu/python-messaging.pdu
+	tests/data/pdu/python-messaging.pdu \
+	tests/data/pdu/tutorials.pdu
 
 ## The libFuzzer target is built and run by tests/fuzz/run.sh (clang).
 EXTRA_DIST += tests/fuzz/pdu-fuzzer.c tests/fuzz/run.sh
