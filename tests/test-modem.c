@@ -244,6 +244,21 @@ test_modem_cnmi_fallback(void **state)
 	harness_stop(&h);
 }
 
+/* SMS commands refused for a moment after the PIN (+CMS ERROR 500 to
+ * AT+CMGF): not "no PDU mode", just a little later. */
+static void
+test_modem_sms_not_ready_yet(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", \"fail_cmgf\": 1}"));
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	assert_non_null(strstr(h.detail, "SimNet"));
+	harness_stop(&h);
+}
+
 /* A path that is no serial port gets a sentence saying so. */
 static void
 test_modem_not_a_serial_port(void **state)
@@ -644,6 +659,7 @@ main(void)
 		cmocka_unit_test(test_modem_watchdog_reset),
 		cmocka_unit_test(test_modem_storm_and_noise),
 		cmocka_unit_test(test_modem_cnmi_fallback),
+		cmocka_unit_test(test_modem_sms_not_ready_yet),
 		cmocka_unit_test(test_modem_not_a_serial_port),
 		cmocka_unit_test(test_modem_send_single_delivered),
 		cmocka_unit_test(test_modem_send_multipart),

@@ -26,6 +26,10 @@ tests_fuzz_fuzz_at_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer -DSMS_FUZZING
 tests_fuzz_fuzz_at_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 else
 check_PROGRAMS += tests/fuzz/fuzz-at
+# Set here too: a per-target variable defined in only one branch is
+# empty in the other and would drop AM_LDFLAGS (the sanitizers).
+tests_fuzz_fuzz_at_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_fuzz_at_LDFLAGS = $(AM_LDFLAGS)
 endif
 EXTRA_DIST += tests/fuzz/run-at.sh
 

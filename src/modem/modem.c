@@ -104,6 +104,7 @@ struct modem {
 	int at_tries, baud_idx;
 	size_t cnmi_try;
 	bool pin_rejected;
+	int cmgf_fails;		/* AT+CMGF=0 refusals in a row */
 	bool cnma;		/* +CMT/+CDS must be acknowledged */
 	bool health_running;
 	int escalation;
@@ -714,12 +715,21 @@ modem_init_cb(void *data, const struct at_response *res)
 		m->step = S_CPIN;
 		break;
 	case S_CMGF:
-		if (!ok) {
+		/* Right after the PIN many modems refuse SMS commands for a
+		 * few seconds (+CMS ERROR 310-315, 500): try again soon. */
+		if (!ok && !(m->quirks & QUIRK_TEXT_ONLY) &&
+		    ++m->cmgf_fails < 3) {
+			modem_lost(m, _("the SIM is not ready for messages "
+			    "yet"), 3000);
+			return;
+		}
+		if (!ok || (m->quirks & QUIRK_TEXT_ONLY)) {
 			modem_fatal(m, _("the modem has no PDU mode "
 			    "(AT+CMGF=0 failed); text-mode-only modems are "
 			    "not supported"));
 			return;
 		}
+		m->cmgf_fails = 0;
 		m->step++;
 		break;
 	case S_CSMS:
@@ -1271,9 +1281,10 @@ modem_chan_urc(void *ctx, const struct at_urc *urc)
 		modem_sweep(m);
 		return;
 	}
-	if (strcmp(urc->line, "^BOOT") == 0 || strncmp(urc->line, "^SYSSTART",
-	    9) == 0 || strcmp(urc->line, "RDY") == 0) {
-		/* Rebooted under us: start over. */
+	/* Rebooted under us (SIM800 says RDY, Siemens/Cinterion ^SYSSTART;
+	 * Huawei's ^BOOT is a heartbeat, not a restart): start over. */
+	if (strncmp(urc->line, "^SYSSTART", 9) == 0 ||
+	    strcmp(urc->line, "RDY") == 0) {
 		if (m->phase == PH_UP) {
 			log_warn("modem %s: the modem restarted", m->b->name);
 			m->phase = PH_INIT;

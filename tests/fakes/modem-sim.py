@@ -182,7 +182,7 @@ class Sim:
         self.opts = {"mid_urc": False, "auto_report": True,
                      "fail_cmgs": 0, "fail_cmgs_count": 0, "hang": 0, "hang_on": "",
                      "report_status": 0, "cnmi_reject_mt": -1,
-                     "cmgl_hang": False}
+                     "cmgl_hang": False, "fail_cmgf": 0}
         self.replug_at = None
         self.ctlbuf = {}
         self.plug()
@@ -430,6 +430,9 @@ class Sim:
             return self.final("OK")
         if c.startswith("+CSCA="):
             return self.final("OK")
+        if c.startswith("+CMGF=") and self.opts["fail_cmgf"] > 0:
+            self.opts["fail_cmgf"] -= 1
+            return self.final("+CMS ERROR: 500")
         if c.startswith("+CMGF="):
             self.cmgf = int(c[6:] or 0)
             return self.final("OK")
