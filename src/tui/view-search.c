@@ -17,6 +17,7 @@
 #include "tui/curses.h"
 #include "tui/list.h"
 #include "tui/private.h"
+#include "util/buf.h"
 #include "util/i18n.h"
 #include "util/loop.h"
 #include "util/xalloc.h"
@@ -27,7 +28,8 @@
 struct view_search {
 	struct view v;
 	struct list list;
-	char *query;
+	char *query;		/* as typed */
+	char *fts;		/* as the store gets it */
 	struct store_contacts contacts;
 	struct store_hit *hits;
 	size_t nhits, cap;
@@ -49,6 +51,41 @@ clear_results(struct view_search *vs)
 	vs->nhits = 0;
 }
 
+/*
+ * What the agent typed as an FTS5 query: plain words become quoted
+ * prefixes ("tükör" finds "tükörfúrógép", "10:00" is no syntax error);
+ * a query with quotes, *, parentheses or AND/OR/NOT/NEAR is taken as
+ * written.  Caller frees.
+ */
+static char *
+fts_query(const char *typed)
+{
+	struct buf b;
+	const char *p = typed, *e;
+	char *out;
+
+	if (strpbrk(typed, "\"*()") != NULL || strstr(typed, " AND ") ||
+	    strstr(typed, " OR ") || strstr(typed, "NOT ") ||
+	    strstr(typed, "NEAR"))
+		return xstrdup(typed);
+	buf_init(&b, 4 * strlen(typed) + 16);
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
+			;
+		buf_append_str(&b, b.len ? " \"" : "\"");
+		buf_append(&b, p, (size_t)(e - p));
+		buf_append_str(&b, "\"*");
+		p = e;
+	}
+	out = b.len ? buf_take(&b) : xstrdup(typed);
+	buf_fini(&b);
+	return out ? out : xstrdup(typed);
+}
+
 static void
 load_hits(struct view_search *vs)
 {
@@ -59,7 +96,7 @@ load_hits(struct view_search *vs)
 	size_t got;
 
 	sms_err_clear(&err);
-	if (store_search(tui_store(t), vs->query, before, PAGE, &h, &err) <
+	if (store_search(tui_store(t), vs->fts, before, PAGE, &h, &err) <
 	    0) {
 		tui_error(t, "%s", err.msg);
 		vs->more = false;
@@ -82,6 +119,8 @@ run(struct view_search *vs)
 	struct sms_err err;
 
 	clear_results(vs);
+	free(vs->fts);
+	vs->fts = fts_query(vs->query);
 	sms_err_clear(&err);
 	if (store_contact_list(tui_store(vs->v.tui), vs->query, 0,
 	    CONTACTS_MAX, &vs->contacts, &err) < 0)
@@ -247,6 +286,7 @@ search_free(struct view *v)
 	clear_results(vs);
 	free(vs->hits);
 	free(vs->query);
+	free(vs->fts);
 	free(vs);
 }
 

@@ -74,9 +74,9 @@ wait_for "Kovács Anna" "thread shows the contact's name"
 
 keys /
 wait_for "Search:" "/ asks what to search"
-type_text "jövök"
+type_text "jöv"
 keys Enter
-wait_for "Search: jövök" "search results"
+wait_for "Search: jöv — 1 found" "search finds a word by its start"
 keys j Enter
 wait_for "Kovács Anna <+36301234567>" "Enter opens the conversation at the hit"
 keys q q
