@@ -80,7 +80,8 @@ d, n_out, n_in = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 db = sqlite3.connect(d + "/inbox.db")
 ids = collections.Counter(int(l.split("\t")[0]) for l in open(d + "/ledger"))
 twice = [i for i, c in ids.items() if c > 1]
-out = db.execute("SELECT count(*), count(CASE WHEN state >= 3 THEN 1 END)"
+out = db.execute("SELECT count(*), count(CASE WHEN state IN (3, 4, 5)"
+                 " THEN 1 END)"
                  " FROM messages WHERE direction = 1").fetchone()
 inb = db.execute("SELECT count(*), count(DISTINCT body) FROM messages"
                  " WHERE direction = 0 AND body LIKE 'flood %'").fetchone()

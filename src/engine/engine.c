@@ -117,6 +117,7 @@ static void
 ev_state(void *ctx, struct backend *b, enum backend_state state,
     const char *detail)
 {
+	eb_of(b)->heard = true;
 	router_reported(ctx, eb_of(b), state, detail);
 }
 
@@ -340,6 +341,15 @@ engine_start(struct engine *e, bool listen, struct sms_err *err)
 			    eb->b.name);
 		eb->opened = true;
 		e->open_handles++;
+		/* A backend that did not say how it is: ask it. */
+		if (!eb->heard && eb->b.ops->health != NULL) {
+			struct backend_health h;
+
+			memset(&h, 0, sizeof h);
+			eb->b.ops->health(&eb->b, &h);
+			router_reported(e, eb, h.state, h.detail[0] != '\0' ?
+			    h.detail : NULL);
+		}
 	}
 	inbound_rules_reload(e, true);
 	outbox_reconcile(e);

@@ -26,6 +26,8 @@ check_PROGRAMS += tests/test-engine
 tests_test_engine_SOURCES = tests/test-engine.c
 tests_test_engine_LDADD = $(TEST_LIBS)
 
-TESTS += tests/engine-daemon.sh tests/engine-fault.sh
+TESTS += tests/engine-daemon.sh tests/engine-fault.sh \
+	tests/engine-fault-provider.sh
 EXTRA_DIST += tests/engine-daemon.sh tests/engine-fault.sh \
+	tests/engine-fault-provider.sh \
 	tests/ipc-client.py

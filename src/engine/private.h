@@ -33,6 +33,7 @@ struct engine_backend {
 	struct engine *e;
 	bool opened;
 	bool closed;
+	bool heard;			/* it reported a state */
 	int rank;			/* 0 primary, 1.. fallbacks, -1 none */
 	enum backend_state reported;	/* what the backend said last */
 	enum backend_state effective;	/* after maintenance and failures */
