@@ -312,6 +312,8 @@ apply_rules(struct engine *e, const struct store_message *m, bool *queued,
 	size_t i;
 	int rc;
 
+	/* Rules edited a moment ago apply to this message already. */
+	inbound_rules_reload(e, false);
 	if (!e->autoreply || e->rules == NULL || rules_count(e->rules) == 0)
 		return 0;
 	memset(&in, 0, sizeof in);
