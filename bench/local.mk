@@ -6,3 +6,15 @@ EXTRA_PROGRAMS += bench/bench-codec
 BENCH_BINS += bench/bench-codec
 bench_bench_codec_SOURCES = bench/bench-codec.c
 bench_bench_codec_LDADD = $(SMS_LIBS)
+
+## The store: a generated store of 1,000,000 messages in 50,000 threads
+## (made once in $TMPDIR or /tmp, never here), read and insert figures.
+EXTRA_PROGRAMS += bench/bench-store bench/gen-store
+BENCH_BINS += bench/bench-store
+bench_bench_store_SOURCES = bench/bench-store.c bench/store-gen.c \
+	bench/store-gen.h
+bench_bench_store_LDADD = $(SMS_LIBS)
+bench_gen_store_SOURCES = bench/gen-store.c bench/store-gen.c \
+	bench/store-gen.h
+bench_gen_store_LDADD = $(SMS_LIBS)
+CLEANFILES += bench/bench-store bench/gen-store

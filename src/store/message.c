@@ -74,11 +74,13 @@ static const char sql_requeue[] =
 	" error_code = ?3, error_text = ?4 WHERE id = ?1 AND state = ?6";
 static const char sql_dedup[] =
 	"SELECT id FROM messages WHERE dedup_key = ?1";
+/* A duplicate (same dedup_key) inserts nothing: changes() says which. */
 static const char sql_insert_in[] =
 	"INSERT INTO messages (thread_id, direction, state, body, encoding,"
 	" segments, our_number, backend, remote_ref, dedup_key, created_at,"
 	" remote_at, state_at)"
-	" VALUES (?1, 0, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9)";
+	" VALUES (?1, 0, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9)"
+	" ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING";
 
 int
 store_oom(struct sms_err *err)
@@ -349,7 +351,7 @@ store_message_claim(struct store *st, const char *backend, int64_t now,
 {
 	sqlite3_stmt *s;
 	int64_t id = 0;
-	int rc;
+	int rc, crc;
 
 	memset(out, 0, sizeof *out);
 	if (backend == NULL)
@@ -384,9 +386,9 @@ out:
 		store_tx_rollback(st);
 		return rc;
 	}
-	if (store_tx_commit(st, err) < 0) {
+	if ((crc = store_tx_commit(st, err)) < 0) {
 		store_message_fini(out);
-		return err != NULL ? err->code : SMS_ESTORE;
+		return crc;
 	}
 	return rc;
 }
@@ -645,6 +647,27 @@ dedup_key(const struct store_inbound *in, const char *peer, char *out,
 		out[0] = '\0';
 }
 
+/* The id of the message stored under key. */
+static int
+find_dedup(struct store *st, const char *key, int64_t *id,
+    struct sms_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = store_stmt(st, sql_dedup, err)) == NULL)
+		return SMS_ESTORE;
+	store_bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		rc = 0;
+	} else
+		rc = store_sql_err(st, err, _("storing a message"));
+	sqlite3_reset(s);
+	return rc;
+}
+
 int
 store_message_insert_inbound(struct store *st, const struct store_inbound *in,
     int64_t *id, struct sms_err *err)
@@ -653,7 +676,7 @@ store_message_insert_inbound(struct store *st, const struct store_inbound *in,
 	const char *raw = in->from;
 	sqlite3_stmt *s;
 	int64_t thread, found = 0;
-	int rc;
+	int rc, crc;
 
 	/* Never lose a message over its sender: unparseable senders are
 	 * kept as they came. */
@@ -664,28 +687,6 @@ store_message_insert_inbound(struct store *st, const struct store_inbound *in,
 	dedup_key(in, peer, key, sizeof key);
 	if ((rc = store_tx_begin(st, err)) < 0)
 		return rc;
-	if (key[0] != '\0') {
-		if ((s = store_stmt(st, sql_dedup, err)) == NULL) {
-			rc = SMS_ESTORE;
-			goto out;
-		}
-		store_bind_text(s, 1, key);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			found = sqlite3_column_int64(s, 0);
-		else if (rc != SQLITE_DONE) {
-			rc = store_sql_err(st, err, _("storing a message"));
-			sqlite3_reset(s);
-			goto out;
-		}
-		sqlite3_reset(s);
-		if (found != 0) {
-			if (id != NULL)
-				*id = found;
-			rc = 0;
-			goto out;
-		}
-	}
 	if ((rc = store_thread_ensure_peer(st, peer, raw, &thread, err)) < 0)
 		goto out;
 	if ((s = store_stmt(st, sql_insert_in, err)) == NULL) {
@@ -706,6 +707,15 @@ store_message_insert_inbound(struct store *st, const struct store_inbound *in,
 		sqlite3_bind_int64(s, 10, in->remote_at);
 	if ((rc = store_exec_stmt(st, s, err, _("storing a message"))) < 0)
 		goto out;
+	if (sqlite3_changes(st->db) == 0) {
+		/* Stored before: report the first copy's id. */
+		if ((rc = find_dedup(st, key, &found, err)) < 0)
+			goto out;
+		if (id != NULL)
+			*id = found;
+		rc = 0;
+		goto out;
+	}
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(st->db);
 	rc = 1;
@@ -714,7 +724,7 @@ out:
 		store_tx_rollback(st);
 		return rc;
 	}
-	if (store_tx_commit(st, err) < 0)
-		return err != NULL ? err->code : SMS_ESTORE;
+	if ((crc = store_tx_commit(st, err)) < 0)
+		return crc;
 	return rc;
 }

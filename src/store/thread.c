@@ -21,14 +21,27 @@
 	" LEFT JOIN contacts c ON c.id = t.contact_id" \
 	" LEFT JOIN messages m ON m.id = t.last_message_id"
 
+/* The same, naming the partial index of unread threads. */
+#define THREAD_COLS_FROM_UNREAD \
+	"t.id, t.peer, t.peer_raw, t.contact_id, c.name, c.opted_out," \
+	" t.unread, t.archived, t.assigned, t.last_activity," \
+	" t.last_message_id, substr(m.body, 1, 160), m.direction," \
+	" m.state, m.author" \
+	" FROM threads t INDEXED BY threads_unread" \
+	" LEFT JOIN contacts c ON c.id = t.contact_id" \
+	" LEFT JOIN messages m ON m.id = t.last_message_id"
+
 #define KEYSET " AND (t.last_activity, t.id) < (?1, ?2)" \
 	" ORDER BY t.last_activity DESC, t.id DESC LIMIT ?3"
 
 /* One statement per filter, each shaped for its index (schema.c). */
 static const char sql_inbox[] =
 	"SELECT " THREAD_COLS " WHERE t.archived = 0" KEYSET;
+/* Without statistics the planner would walk threads_inbox and skip the
+ * read threads one by one; the partial index holds only unread ones. */
 static const char sql_unread[] =
-	"SELECT " THREAD_COLS " WHERE t.unread > 0 AND t.archived = 0" KEYSET;
+	"SELECT " THREAD_COLS_FROM_UNREAD
+	" WHERE t.unread > 0 AND t.archived = 0" KEYSET;
 static const char sql_archived[] =
 	"SELECT " THREAD_COLS " WHERE t.archived = 1" KEYSET;
 static const char sql_assigned[] =
