@@ -14,6 +14,7 @@
 #include "modem/chan.h"
 #include "modem/pdus.h"
 #include "modem/quirks.h"
+#include "modem/serial.h"
 #include "util/conf.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -31,6 +32,7 @@
 
 enum modem_phase {
 	PH_CLOSED = 0,		/* no port; the reopen timer runs */
+	PH_PROBE,		/* port = auto: trying ports with AT */
 	PH_INIT,		/* the init sequence is running */
 	PH_UP,			/* ready for traffic */
 	PH_FATAL,		/* needs a person (PIN rejected, PUK) */
@@ -90,6 +92,9 @@ struct modem {
 	int max_parts;
 
 	/* the port */
+	bool auto_port;		/* port = auto: find it by AT */
+	struct serial_info *probe;	/* candidates while probing */
+	size_t n_probe, probe_i;
 	struct chan *chan;
 	char *stable;		/* reopen by this name */
 	enum modem_phase phase;
@@ -504,6 +509,121 @@ modem_session_reset(struct modem *m)
 	m->rssi = 99;
 }
 
+static void modem_reopen_cb(uv_timer_t *h);
+
+/* Back off and try again later. */
+static void
+modem_reopen_later(struct modem *m)
+{
+	uv_timer_start(&m->reopen_timer, modem_reopen_cb, m->reopen_ms, 0);
+	m->reopen_ms = m->reopen_ms * 2 > MODEM_REOPEN_MAX_MS ?
+	    MODEM_REOPEN_MAX_MS : m->reopen_ms * 2;
+}
+
+static void modem_probe_next(struct modem *m);
+
+static void
+modem_probe_done(struct modem *m)
+{
+	free(m->probe);
+	m->probe = NULL;
+	m->n_probe = m->probe_i = 0;
+}
+
+static void
+modem_probe_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	struct chan *c = m->chan;
+
+	if (m->closing || m->phase != PH_PROBE)
+		return;
+	if (res->result == AT_RES_OK) {
+		log_info("modem %s: %s answers AT", m->b->name,
+		    chan_path(c));
+		modem_probe_done(m);
+		m->stable = strdup(chan_stable_path(c));
+		m->reopen_ms = MODEM_REOPEN_FIRST_MS;
+		m->phase = PH_INIT;
+		modem_session_reset(m);
+		modem_init_run(m);
+		return;
+	}
+	if (res->result == AT_RES_CANCELLED)
+		return;		/* the hangup moves on */
+	m->chan = NULL;
+	chan_close(c, NULL, NULL);
+	m->probe_i++;
+	modem_probe_next(m);
+}
+
+/*
+ * port = auto: open the candidates one by one and keep the first that
+ * answers AT (a dongle's other ports are for data or diagnostics and stay
+ * silent).  USB ports only, unless there are none.
+ */
+static void
+modem_probe_next(struct modem *m)
+{
+	struct sms_err err;
+	unsigned ms = m->cmd_ms < 2000 ? m->cmd_ms : 2000;
+
+	for (; m->probe_i < m->n_probe; m->probe_i++) {
+		const struct serial_info *p = &m->probe[m->probe_i];
+
+		if (!p->usb && m->probe_i > 0 && m->probe[0].usb)
+			continue;
+		if (chan_open(&m->chan, m->loop, p->name, m->baud > 0 ?
+		    m->baud : 115200, &modem_chan_ops, m, &err) < 0) {
+			log_info("modem %s: skipping %s: %s", m->b->name,
+			    p->name, err.msg);
+			m->chan = NULL;
+			continue;
+		}
+		if (modem_cmd(m, "AT", ms, modem_probe_cb) == 0)
+			return;
+		chan_close(m->chan, NULL, NULL);
+		m->chan = NULL;
+	}
+	modem_probe_done(m);
+	m->phase = PH_CLOSED;
+	modem_set_state(m, BACKEND_DOWN, "%s", _("port = auto: no serial "
+	    "port answers AT (is the modem plugged in?)"));
+	modem_reopen_later(m);
+}
+
+/* Sort USB ports first, so that auto tries them before built-in ones. */
+static int
+modem_probe_order(const void *a, const void *b)
+{
+	const struct serial_info *x = a, *y = b;
+
+	if (x->usb != y->usb)
+		return x->usb ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void
+modem_probe_start(struct modem *m)
+{
+	struct sms_err err;
+
+	if (serial_list(&m->probe, &m->n_probe, &err) < 0) {
+		modem_set_state(m, BACKEND_DOWN, "%s", err.msg);
+		if (m->auto_port) {
+			/* Gone: look for it again among all ports. */
+			free(m->stable);
+			m->stable = NULL;
+		}
+		modem_reopen_later(m);
+		return;
+	}
+	qsort(m->probe, m->n_probe, sizeof m->probe[0], modem_probe_order);
+	m->probe_i = 0;
+	m->phase = PH_PROBE;
+	modem_probe_next(m);
+}
+
 static void
 modem_reopen_cb(uv_timer_t *h)
 {
@@ -515,16 +635,22 @@ modem_reopen_cb(uv_timer_t *h)
 	if (m->closing || m->chan != NULL || m->phase == PH_FATAL ||
 	    m->phase == PH_SUSPENDED)
 		return;
+	if (m->auto_port && m->stable == NULL) {
+		modem_probe_start(m);
+		return;
+	}
 	baud = m->baud > 0 ? m->baud : baud_tries[m->baud_idx];
 	sms_err_clear(&err);
 	if (chan_open(&m->chan, m->loop, path, baud, &modem_chan_ops, m,
 	    &err) < 0) {
 		m->chan = NULL;
 		modem_set_state(m, BACKEND_DOWN, "%s", err.msg);
-		uv_timer_start(&m->reopen_timer, modem_reopen_cb,
-		    m->reopen_ms, 0);
-		m->reopen_ms = m->reopen_ms * 2 > MODEM_REOPEN_MAX_MS ?
-		    MODEM_REOPEN_MAX_MS : m->reopen_ms * 2;
+		if (m->auto_port) {
+			/* Gone: look for it again among all ports. */
+			free(m->stable);
+			m->stable = NULL;
+		}
+		modem_reopen_later(m);
 		return;
 	}
 	if (m->stable == NULL)
@@ -566,9 +692,17 @@ static void
 modem_chan_hangup(void *ctx)
 {
 	struct modem *m = ctx;
+	struct chan *c = m->chan;
 
 	if (m->closing)
 		return;
+	if (m->phase == PH_PROBE) {
+		m->chan = NULL;
+		chan_close(c, NULL, NULL);
+		m->probe_i++;
+		modem_probe_next(m);
+		return;
+	}
 	modem_lost(m, _("the modem went away (unplugged?); waiting for it "
 	    "to come back"), MODEM_REOPEN_FIRST_MS);
 }
@@ -1417,6 +1551,7 @@ modem_free(struct modem *m)
 	if (m == NULL)
 		return;
 	modem_tx_clear(m);
+	modem_probe_done(m);
 	if (m->pin != NULL)
 		explicit_bzero(m->pin, strlen(m->pin));
 	free(m->pin);
@@ -1453,11 +1588,7 @@ modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
 		return sms_err_set(err, SMS_ECONFIG,
 		    _("[%s]: set port to the modem's device, e.g. "
 		    "/dev/ttyUSB0 (\"sms-inbox modem list\" shows them)"), sec);
-	if (strcmp(port, "auto") == 0)
-		return sms_err_set(err, SMS_ECONFIG,
-		    _("[%s]: port = auto is not supported yet; pick the "
-		    "port from \"sms-inbox modem list\""), sec);
-	if (stat(port, &st) == 0 && !S_ISCHR(st.st_mode))
+	if (strcmp(port, "auto") != 0 && stat(port, &st) == 0 && !S_ISCHR(st.st_mode))
 		return sms_err_set(err, SMS_ECONFIG,
 		    _("[%s]: port %s is not a serial port (not a character "
 		    "device)"), sec, port);
@@ -1474,6 +1605,7 @@ modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
 	m->b = b;
 	m->loop = loop;
 	m->port = strdup(port);
+	m->auto_port = strcmp(port, "auto") == 0;
 	m->baud = (int)conf_get_int(cfg, sec, "baud", 115200);
 	m->storage = dup_or_null(conf_get(cfg, sec, "storage"));
 	m->smsc_cfg = dup_or_null(conf_get(cfg, sec, "smsc"));
