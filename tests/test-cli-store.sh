@@ -75,7 +75,8 @@ expect_grep "no conversation" "$TMPD/err" "show says why"
 expect_status 64 "show: no argument" "$SI" show
 expect_status 64 "threads: bad --after" "$SI" threads --after=x
 expect_status 64 "search: nothing to search" "$SI" search
-expect_status 65 "search: bad syntax" "$SI" search '"open'
+expect_status 0 "search: not FTS syntax, plain words" "$SI" search '+36'
+expect_grep "as they are" "$TMPD/err" "search says it fell back"
 expect_status 64 "contacts: unknown action" "$SI" contacts frob
 for c in threads show search contacts export; do
 	expect_status 0 "$c --help" "$SI" $c --help

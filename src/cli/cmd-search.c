@@ -52,6 +52,31 @@ print_snippet(const char *s)
 	buf_fini(&b);
 }
 
+/* query's words each as a quoted phrase ("+36" -> "\"+36\""), for a
+ * query full-text syntax cannot parse. */
+static int
+quote_words(const char *query, struct buf *b)
+{
+	const char *p = query, *end;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		end = p + strcspn(p, " \t");
+		if ((b->len > 0 && buf_append_char(b, ' ') < 0) ||
+		    buf_append_char(b, '"') < 0)
+			return -1;
+		for (; p < end; p++)
+			if ((*p == '"' && buf_append_char(b, '"') < 0) ||
+			    buf_append_char(b, *p) < 0)
+				return -1;
+		if (buf_append_char(b, '"') < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 print_hits(const struct store_contacts *cs, const struct store_hits *hits,
     bool json)
@@ -173,8 +198,23 @@ cmd_search_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_ctx_store(ctx, &st)) != 0)
 		goto out;
 	sms_err_clear(&err);
-	if ((rc = store_search(st, q.data, before, (size_t)limit, &hits,
-	    &err)) < 0 ||
+	rc = store_search(st, q.data, before, (size_t)limit, &hits, &err);
+	if (rc == SMS_EDATA) {
+		struct buf plain;
+
+		/* Not full-text syntax ("+36", "AND"): the words as they
+		 * are, and say so. */
+		buf_init(&plain, SEARCH_QUERY_MAX * 2);
+		if (quote_words(q.data, &plain) == 0 && plain.len > 0) {
+			fprintf(stderr, _("%s: %s; searching for the words as "
+			    "they are\n"), ctx->progname, err.msg);
+			sms_err_clear(&err);
+			rc = store_search(st, plain.data, before,
+			    (size_t)limit, &hits, &err);
+		}
+		buf_fini(&plain);
+	}
+	if (rc < 0 ||
 	    (before == 0 && (rc = store_contact_list(st, q.data, 0, 20, &cs,
 	    &err)) < 0)) {
 		cmd_error(ctx, "%s", err.msg);

@@ -64,11 +64,11 @@ int store_contact_find_number(struct store *st, const char *number,
     struct store_contact *out, struct sms_err *err);
 
 /*
- * Contacts by name (then id), after_id/limit paging by position in that
- * order is not stable across edits, so this returns at most limit rows
- * starting at offset.  search NULL or "" lists all; otherwise a name word
- * prefix (full-text, accent-insensitive: "jan" finds "János") or a part of
- * a number.  Caller runs store_contacts_fini(out).
+ * Contacts by name (then id): at most limit rows (0: 1000) from offset.
+ * search NULL or "" lists all; otherwise contacts with a name word starting
+ * with each word of search (full-text, case- and accent-insensitive: "jan"
+ * finds "János") or a number containing it.  Caller runs
+ * store_contacts_fini(out).
  */
 int store_contact_list(struct store *st, const char *search, size_t offset,
     size_t limit, struct store_contacts *out, struct sms_err *err);
