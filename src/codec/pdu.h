@@ -193,7 +193,9 @@ size_t pdu_hex_trim(const char *hex, size_t hexlen, int tpdu_len);
  * the one that parses at all, with an SMSC first; when both fail, the
  * error reported is that of the SMSC reading unless the first byte cannot
  * be an SMSC length (or that reading failed inside the SMSC field and the
- * other got past it).
+ * other got past it).  A PDU with TP-MTI 01 that does not read as an
+ * SMS-SUBMIT but reads exactly as an SMS-DELIVER comes back as a deliver:
+ * some phones store received messages that way.
  */
 int pdu_decode(const uint8_t *bytes, size_t len, enum pdu_smsc_mode mode,
     struct pdu_msg *msg, struct sms_err *err);
