@@ -12,9 +12,12 @@ extern const struct cmd_entry cmd_contacts_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_modem_entry;
 extern const struct cmd_entry cmd_pdu_entry;
+extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_segments_entry;
 extern const struct cmd_entry cmd_show_entry;
+extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_threads_entry;
 extern const struct cmd_entry cmd_tui_entry;
 
@@ -24,9 +27,12 @@ extern const struct cmd_entry cmd_tui_entry;
 	&cmd_export_entry, \
 	&cmd_modem_entry, \
 	&cmd_pdu_entry, \
+	&cmd_report_entry, \
+	&cmd_rules_entry, \
 	&cmd_search_entry, \
 	&cmd_segments_entry, \
 	&cmd_show_entry, \
+	&cmd_status_entry, \
 	&cmd_threads_entry, \
 	&cmd_tui_entry,
 

@@ -8,6 +8,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/cli/cmd-tui.c \
 	src/cli/cmd-contacts.c src/cli/cmd-export.c src/cli/cmd-search.c \
 	src/cli/cmd-show.c src/cli/cmd-threads.c \
+	src/cli/cmd-report.c src/cli/cmd-rules.c src/cli/cmd-status.c \
 	src/cli/demo.c src/cli/demo.h \
 	src/cli/print.c src/cli/print.h \
 	src/cli/send-recipient.c src/cli/send-recipient.h \

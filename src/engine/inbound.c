@@ -17,6 +17,7 @@
 #include "engine/fold.h"
 #include "engine/hooks.h"
 #include "engine/private.h"
+#include "engine/rulebook.h"
 #include "engine/rules.h"
 #include "engine/template.h"
 #include "store/contact.h"
@@ -49,47 +50,12 @@ utc_offset(int64_t now)
 	return tm.tm_gmtoff;
 }
 
-/* Convert a stored rule to the matcher's form (borrowing strings). */
-static int
-rule_from_store(const struct store_rule *s, struct rule *r, char *pattern,
-    size_t size)
-{
-	int m = rule_match_parse(s->match_kind);
-
-	memset(r, 0, sizeof *r);
-	if (m < 0)
-		return -1;
-	r->id = s->id;
-	r->name = s->name;
-	r->enabled = s->enabled;
-	r->match = (enum rule_match)m;
-	if (m == RULE_KEYWORD && s->aliases != NULL && *s->aliases != '\0')
-		snprintf(pattern, size, "%s,%s", s->pattern ? s->pattern : "",
-		    s->aliases);
-	else
-		snprintf(pattern, size, "%s", s->pattern ? s->pattern : "");
-	r->pattern = pattern;
-	r->reply = s->reply;
-	r->hours = s->hours;
-	r->tags = s->sender_tag;
-	r->set_tag = s->action_tag;
-	r->assign = s->action_assign;
-	r->opt_out = s->action_optout;
-	r->first_only = s->first_only;
-	r->cont = s->continue_after;
-	r->cooldown = s->cooldown;
-	r->daily_cap = s->daily_cap;
-	return 0;
-}
-
 int
 inbound_rules_reload(struct engine *e, bool force)
 {
-	struct store_rules sr;
 	struct rules *rs;
 	struct sms_err err;
 	int64_t gen;
-	size_t i;
 
 	if (store_rules_generation(e->st, &gen, &err) < 0) {
 		log_err("rules: %s", err.msg);
@@ -97,28 +63,10 @@ inbound_rules_reload(struct engine *e, bool force)
 	}
 	if (!force && e->rules_loaded && gen == e->rules_gen)
 		return 0;
-	if (store_rule_list(e->st, &sr, &err) < 0) {
+	if (rulebook_load(e->st, e->cfg, &rs, NULL, &err) < 0) {
 		log_err("rules: %s", err.msg);
 		return -1;
 	}
-	if (rules_new(&rs, (int)conf_get_int(e->cfg, "autoreply", "cooldown",
-	    3600), (int)conf_get_int(e->cfg, "autoreply", "daily_cap", 10),
-	    &err) < 0) {
-		store_rules_fini(&sr);
-		return -1;
-	}
-	for (i = 0; i < sr.n; i++) {
-		struct rule r;
-		char pattern[2048];
-
-		if (rule_from_store(&sr.v[i], &r, pattern, sizeof pattern) < 0 ||
-		    rules_add(rs, &r, &err) < 0)
-			log_warn("rule %lld (%s) is skipped: %s",
-			    (long long)sr.v[i].id, sr.v[i].name,
-			    err.msg[0] ? err.msg : "unknown match kind");
-		sms_err_clear(&err);
-	}
-	store_rules_fini(&sr);
 	rules_free(e->rules);
 	e->rules = rs;
 	e->rules_gen = gen;

@@ -10,6 +10,7 @@ src_libsmsinbox_la_SOURCES += src/engine/backend.h \
 	src/engine/lock.c src/engine/lock.h \
 	src/engine/outbox.c \
 	src/engine/router.c \
+	src/engine/rulebook.c src/engine/rulebook.h \
 	src/engine/sim.c src/engine/sim.h \
 	src/engine/rules.c src/engine/rules.h \
 	src/engine/template.c src/engine/template.h
@@ -26,8 +27,8 @@ check_PROGRAMS += tests/test-engine
 tests_test_engine_SOURCES = tests/test-engine.c
 tests_test_engine_LDADD = $(TEST_LIBS)
 
-TESTS += tests/engine-daemon.sh tests/engine-fault.sh \
+TESTS += tests/engine-cli.sh tests/engine-daemon.sh tests/engine-fault.sh \
 	tests/engine-fault-provider.sh
-EXTRA_DIST += tests/engine-daemon.sh tests/engine-fault.sh \
+EXTRA_DIST += tests/engine-cli.sh tests/engine-daemon.sh tests/engine-fault.sh \
 	tests/engine-fault-provider.sh \
 	tests/ipc-client.py
