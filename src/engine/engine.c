@@ -15,6 +15,7 @@
 #include "engine/sim.h"
 #include "modem/modem.h"
 #include "provider/provider.h"
+#include "store/event.h"
 #include "store/message.h"
 #include "store/store.h"
 #include "util/conf.h"
@@ -386,6 +387,12 @@ finish_stop(struct engine *e)
 {
 	size_t i;
 
+	/* Nothing sends for these backends until an engine runs again:
+	 * their availability says so. */
+	for (i = 0; i < e->n_be; i++)
+		if (e->be[i].opened && e->be[i].effective != BACKEND_DOWN)
+			store_event_add(e->st, e->be[i].b.name, "down", false,
+			    _("the engine stopped"), 0, NULL);
 	ipc_server_stop(e->ipc);
 	e->ipc = NULL;
 	hooks_stop(e->hooks);

@@ -131,7 +131,7 @@ hooks_new(struct hooks **out, uv_loop_t *loop, const struct conf *cfg,
 		return sms_err_set(err, SMS_ENOMEM, "%s",
 		    sms_rc_str(SMS_ENOMEM));
 	h->loop = loop;
-	h->timeout_ms = (int)conf_get_int(cfg, "hooks", "timeout", 30) * 1000;
+	h->timeout_ms = (int)conf_get_int(cfg, "hooks", "timeout", 10) * 1000;
 	for (k = 0; k < 4; k++) {
 		const char *cmd = conf_get(cfg, "hooks", kind_keys[k]);
 
