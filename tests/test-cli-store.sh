@@ -24,6 +24,11 @@ else ko "--demo removes its directory" "$before before, $after after"; fi
 expect_status 0 "--demo show" "$SI" --demo show --json jan
 json_check "demo show: oldest first, states" \
 	"j[0]['direction']=='in' and j[1]['state']=='delivered' and j[1]['author']=='anna'"
+expect_status 0 "--demo show a rule's reply" "$SI" --demo show --json sarah
+json_check "demo: the reply names its rule" "j[1]['author']=='rule:1'"
+expect_status 0 "--demo threads --json" "$SI" --demo threads --all --json
+json_check "demo: failed, opted-out, alphanumeric, archived, assigned" \
+	"any(t['last_state']=='failed' for t in j) and any(t['opted_out'] for t in j) and any(t['peer']=='Telekom' for t in j) and any(t['archived'] for t in j) and any(t['assigned']=='bela' for t in j)"
 
 cat >"$TMPD/conf" <<CONF
 [store]

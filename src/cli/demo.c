@@ -11,12 +11,14 @@
 #include "cli/cmd.h"
 #include "store/contact.h"
 #include "store/message.h"
+#include "store/rule.h"
 #include "store/store.h"
 #include "store/thread.h"
 #include "util/conf.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/loop.h"
+#include "util/phone.h"
 #include "util/xalloc.h"
 
 #define DEMO_MIN 60
@@ -48,8 +50,8 @@ static const struct demo_step steps[] = {
 	    "Igen, van még kettő. Félreteszünk egyet János névre.", "bela",
 	    MSG_DELIVERED, 0, NULL },
 	{ "+44 7700 900123", DEMO_DAY + 5 * DEMO_HOUR, 0,
-	    "Hi, my order #4521 hasn't arrived yet. Any news?", NULL, 0, 0,
-	    NULL },
+	    "Hours? And my order #4521 hasn't arrived yet. Any news?", NULL,
+	    0, 0, NULL },
 	{ "+447700900123", DEMO_DAY + 5 * DEMO_HOUR - 30, 1,
 	    "Thanks for your message! Our office hours are Mon-Fri "
 	    "9:00-17:00; an agent will answer soon.", "rule:1",
@@ -97,7 +99,43 @@ static const struct demo_contact contacts[] = {
 	{ "Tóth Péter", "+36709876543", NULL, NULL },
 };
 
+/* The rules the demo's replies came from: rule:1 and rule:2. */
+static const struct {
+	const char *name, *pattern, *aliases, *reply;
+	bool optout;
+} rules[] = {
+	{ "Opening hours", "HOURS", "NYITVA,OPEN",
+	    "Thanks for your message! Our office hours are Mon-Fri "
+	    "9:00-17:00; an agent will answer soon.", false },
+	{ "Unsubscribe", "STOP", "LEIRATKOZAS,UNSUBSCRIBE",
+	    "Leiratkozott, több üzenetet nem küldünk. Újra feliratkozás: "
+	    "START", true },
+};
+
 static int64_t demo_clock;
+
+static int
+seed_rules(struct store *st, struct sms_err *err)
+{
+	struct store_rule r;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		memset(&r, 0, sizeof r);
+		r.name = (char *)rules[i].name;
+		r.enabled = true;
+		r.match_kind = (char *)"keyword";
+		r.pattern = (char *)rules[i].pattern;
+		r.aliases = (char *)rules[i].aliases;
+		r.reply = (char *)rules[i].reply;
+		r.cooldown = -1;
+		r.action_optout = rules[i].optout;
+		if ((rc = store_rule_add(st, &r, NULL, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
 
 static uint64_t
 wall_clock(void *data)
@@ -107,11 +145,11 @@ wall_clock(void *data)
 
 static int
 seed_outgoing(struct store *st, const struct demo_step *s, int64_t at,
-    struct sms_err *err)
+    int64_t answered, struct sms_err *err)
 {
 	struct store_outgoing o;
 	struct store_message m;
-	char ref[32];
+	char ref[32], peer[PHONE_MAX];
 	int64_t id, tid;
 	int rc;
 
@@ -130,6 +168,12 @@ seed_outgoing(struct store *st, const struct demo_step *s, int64_t at,
 	if ((rc = store_message_claim(st, "sim", at, &m, err)) < 0)
 		return rc;
 	store_message_fini(&m);
+	/* A rule's reply shows why it went out. */
+	if (strncmp(s->author, "rule:", 5) == 0 &&
+	    ((rc = store_normalize(st, s->peer, peer, err)) < 0 ||
+	    (rc = store_rule_hit_add(st, atoll(s->author + 5), answered, id,
+	    peer, "fired", NULL, at, err)) < 0))
+		return rc;
 	if (s->state == MSG_FAILED)
 		return store_message_fail(st, id, s->error_code,
 		    s->error_text, at + 2, err);
@@ -151,12 +195,14 @@ demo_seed(struct store *st, long long now, struct sms_err *err)
 	struct store_contact c;
 	struct store_inbound in;
 	char *nums[1], *tags[1];
-	int64_t tid;
+	int64_t tid, last_in = 0;
 	size_t i;
 	int rc = 0;
 
 	loop_set_clock(NULL, wall_clock, NULL);
 	demo_clock = now - 3 * DEMO_DAY;
+	if ((rc = seed_rules(st, err)) < 0)
+		goto out;
 	for (i = 0; i < sizeof contacts / sizeof contacts[0]; i++) {
 		memset(&c, 0, sizeof c);
 		c.name = (char *)contacts[i].name;
@@ -175,7 +221,8 @@ demo_seed(struct store *st, long long now, struct sms_err *err)
 	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		demo_clock = now - steps[i].ago;
 		if (steps[i].dir == 1) {
-			rc = seed_outgoing(st, &steps[i], demo_clock, err);
+			rc = seed_outgoing(st, &steps[i], demo_clock, last_in,
+			    err);
 		} else {
 			memset(&in, 0, sizeof in);
 			in.backend = "sim";
@@ -184,7 +231,8 @@ demo_seed(struct store *st, long long now, struct sms_err *err)
 			in.encoding = "gsm7";
 			in.remote_at = demo_clock - 3;
 			in.received_at = demo_clock;
-			rc = store_message_insert_inbound(st, &in, NULL, err);
+			rc = store_message_insert_inbound(st, &in, &last_in,
+			    err);
 		}
 		if (rc < 0)
 			goto out;
