@@ -17,3 +17,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/tui/view-search.c \
 	src/tui/view-stats.c \
 	src/tui/view-threads.c
+
+check_PROGRAMS += tests/test-tui-text
+tests_test_tui_text_SOURCES = tests/test-tui-text.c
+tests_test_tui_text_LDADD = $(TEST_LIBS)
