@@ -103,6 +103,7 @@ cmd_tui_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct tui *t = NULL;
 	struct conf *cfg;
 	uv_loop_t *loop = NULL;
+	char *log_path = NULL;
 	int opt, rc;
 
 	optind = 0;
@@ -146,14 +147,18 @@ cmd_tui_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	opts.max_segments = (int)conf_get_int(cfg, "outbox", "max_segments",
 	    10);
 	opts.demo = ctx->demo;
+	log_path = conf_get_path(cfg, "ui", "log_file", NULL);
+	opts.log_file = log_path;
 	if (tui_new(&t, loop, &opts, &err) < 0) {
 		cmd_error(ctx, "%s", err.msg);
 		rc = sms_rc_exit(err.code);
 		tui_free(t);
+		free(log_path);
 		goto out;
 	}
 	rc = tui_run(t);
 	tui_free(t);
+	free(log_path);
 	uv_loop_close(loop);
 out:
 	return rc;

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui/curses.h"
@@ -108,6 +109,7 @@ struct tui {
 	struct editor editor;
 	struct statusbar sb;
 	struct watch *watch;
+	FILE *log;		/* [ui] log_file, or NULL */
 };
 
 int
@@ -835,8 +837,22 @@ setup_colours(struct tui *t)
 static void
 log_sink(enum log_level level, const char *line, void *data)
 {
+	static const char *const names[] = {
+		"error", "warning", "info", "debug", "trace",
+	};
 	struct tui *t = data;
+	char stamp[32];
+	time_t now;
+	struct tm tm;
 
+	if (t->log != NULL) {
+		now = time(NULL);
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(t->log, "%s %s: %s\n", stamp,
+		    (unsigned)level < 5 ? names[level] : "?", line);
+		fflush(t->log);
+	}
 	/* Nothing writes to the terminal while curses owns it: warnings
 	 * reach the agent on the message row. */
 	if (level <= LOG_LEVEL_WARN) {
@@ -940,6 +956,10 @@ tui_run(struct tui *t)
 	}
 	set_term(scr);
 	t->curses_on = true;
+	if (t->opts.log_file != NULL &&
+	    (t->log = fopen(t->opts.log_file, "a")) == NULL)
+		tui_error(t, _("cannot open the log file %s: %s"),
+		    t->opts.log_file, strerror(errno));
 	crash_prepare();
 	crash.active = 1;
 	crash_install(true);
@@ -979,6 +999,9 @@ tui_run(struct tui *t)
 	crash_install(false);
 	xalloc_set_fatal(NULL);
 	log_to_stderr();
+	if (t->log != NULL)
+		fclose(t->log);
+	t->log = NULL;
 	close_handles(t);
 	watch_stop(t->watch);
 	watch_free(t->watch);

@@ -27,6 +27,8 @@ struct tui_opts {
 	int color;		/* TUI_COLOR_AUTO, _ALWAYS or _NEVER */
 	const char *editor;	/* [ui] editor, or NULL for $VISUAL/$EDITOR */
 	int max_segments;	/* [outbox] max_segments; 0 for 10 */
+	const char *log_file;	/* [ui] log_file: the log goes there too
+				 * (NULL: only warnings, on screen) */
 };
 
 enum {

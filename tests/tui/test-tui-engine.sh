@@ -17,6 +17,9 @@ reply_delay = 400
 
 [routing]
 primary = sim
+
+[ui]
+log_file = $TMPD/tui.log
 CONF
 . "$top_srcdir/tests/tui/lib-tui.sh"
 if [ -z "${PYTHON3:-}" ]; then echo "python3 not found: skipping"; exit 77; fi
@@ -77,4 +80,6 @@ wait_for "1 hits" "the rule counts its hit"
 keys q q
 wait_for "exit=0" "quits with status 0"
 wait_for "stty-same" "terminal settings restored"
+if [ -f "$TMPD/tui.log" ]; then ok "[ui] log_file is written"
+else ko "[ui] log_file is written" "no $TMPD/tui.log"; fi
 finish
