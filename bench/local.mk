@@ -18,3 +18,13 @@ bench_gen_store_SOURCES = bench/gen-store.c bench/store-gen.c \
 	bench/store-gen.h
 bench_gen_store_LDADD = $(SMS_LIBS)
 CLEANFILES += bench/bench-store bench/gen-store
+
+## The inbox: time to first paint and resident memory on the same store,
+## sms-inbox started on a pseudo-terminal.
+EXTRA_PROGRAMS += bench/bench-tui
+BENCH_BINS += bench/bench-tui
+bench_bench_tui_SOURCES = bench/bench-tui.c bench/store-gen.c \
+	bench/store-gen.h
+bench_bench_tui_LDADD = $(SMS_LIBS)
+EXTRA_bench_bench_tui_DEPENDENCIES = src/sms-inbox$(EXEEXT)
+CLEANFILES += bench/bench-tui

@@ -24,7 +24,8 @@ struct statusbar {
 	struct statusbar_backend be[STATUSBAR_BACKENDS];
 	int nbe;
 	long queued;		/* outgoing messages waiting; -1 unknown */
-	long unread;		/* unread messages in all threads; -1 unknown */
+	long unread;		/* threads with unread messages; -1 unknown */
+	long threads;		/* threads in the store; -1 unknown */
 	char notice[128];	/* "New message from Anna"; "" for none */
 	bool demo;
 };

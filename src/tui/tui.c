@@ -149,6 +149,7 @@ tui_new(struct tui **out, uv_loop_t *loop, const struct tui_opts *opts,
 	t->cur_y = -1;
 	t->sb.queued = -1;
 	t->sb.unread = -1;
+	t->sb.threads = -1;
 	t->sb.demo = opts->demo;
 	snprintf(t->sb.engine, sizeof t->sb.engine, "%s", _("no engine"));
 	input_init(&t->prompt.in, 1000, false);

@@ -16,6 +16,7 @@
 #include "tui/curses.h"
 #include "tui/list.h"
 #include "tui/private.h"
+#include "tui/statusbar.h"
 #include "util/i18n.h"
 #include "util/loop.h"
 #include "util/xalloc.h"
@@ -104,7 +105,6 @@ reload(struct view_threads *vt)
 {
 	int64_t sel_id = vt->n > 0 ? vt->rows[vt->list.sel].id : 0;
 	size_t want = vt->list.sel + 1, i;
-	int64_t unread;
 
 	clear_rows(vt);
 	vt->more = true;
@@ -117,9 +117,6 @@ reload(struct view_threads *vt)
 			list_select(&vt->list, i);
 			break;
 		}
-	if (store_thread_count(tui_store(vt->v.tui), &vt->total, &unread,
-	    NULL) < 0)
-		vt->total = -1;
 }
 
 /* Keep a page loaded past the cursor. */
@@ -248,6 +245,8 @@ threads_title(struct view *v)
 {
 	struct view_threads *vt = (struct view_threads *)v;
 
+	/* The status bar's count: one query serves both. */
+	vt->total = tui_statusbar(v->tui)->threads;
 	if (vt->total >= 0)
 		snprintf(vt->title, sizeof vt->title,
 		    P_("sms-inbox — %s — %lld thread",

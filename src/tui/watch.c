@@ -74,7 +74,8 @@ watch_refresh(struct tui *t, struct statusbar *sb, bool notify)
 	const char *who;
 
 	if (store_thread_count(st, &threads, &unread, NULL) < 0)
-		unread = -1;
+		unread = threads = -1;
+	sb->threads = (long)threads;
 	if (notify && sb->unread >= 0 && unread > sb->unread) {
 		memset(&q, 0, sizeof q);
 		q.filter = STORE_THREADS_UNREAD;
