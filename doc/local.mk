@@ -6,3 +6,5 @@ TESTS += tests/test-man-examples.sh
 EXTRA_DIST += tests/test-man-examples.sh
 TESTS += tests/test-man.sh tests/test-install.sh
 EXTRA_DIST += tests/test-man.sh tests/test-install.sh
+TESTS += tests/test-i18n.sh
+EXTRA_DIST += tests/test-i18n.sh

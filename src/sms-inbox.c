@@ -64,9 +64,7 @@ main(int argc, char **argv)
 	const struct cmd_entry *c;
 	int opt, rc;
 
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	i18n_init();
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.progname = "sms-inbox";

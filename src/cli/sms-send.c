@@ -1168,9 +1168,7 @@ main(int argc, char **argv)
 	size_t nb;
 	char *end;
 
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	i18n_init();
 	memset(&s, 0, sizeof s);
 	s.progname = "sms-send";
 	buf_init(&text, SEND_TEXT_MAX);

@@ -165,9 +165,7 @@ main(int argc, char **argv)
 	size_t i;
 	int opt, verbose = 0, use_syslog = 0, rc;
 
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	i18n_init();
 	memset(&d, 0, sizeof d);
 
 	while ((opt = getopt_long(argc, argv, "c:svhV", longopts, NULL)) != -1) {

@@ -4,7 +4,7 @@ src_libsmsinbox_la_SOURCES += \
 	src/util/conf.c src/util/conf.h \
 	src/util/csv.c src/util/csv.h \
 	src/util/err.c src/util/err.h \
-	src/util/i18n.h \
+	src/util/i18n.c src/util/i18n.h \
 	src/util/log.c src/util/log.h \
 	src/util/loop.c src/util/loop.h \
 	src/util/msg.c src/util/msg.h \
