@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -26,6 +27,9 @@ struct store {
 	char country[4];		/* ISO 3166 alpha-2, "" if unset */
 	int tx_depth;			/* nesting of store_tx_begin() */
 	bool tx_failed;			/* an inner level rolled back */
+	int busy_timeout_ms;		/* give up waiting for a lock after */
+	struct timespec busy_since;	/* when the current wait began */
+	unsigned seed;			/* jitter of the waits */
 	int64_t data_version;		/* last seen by store_changed() */
 	bool data_version_known;
 	size_t nstmts;

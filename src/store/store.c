@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/private.h"
@@ -209,6 +210,32 @@ store_path(const struct store *st)
 	return st->path;
 }
 
+/*
+ * Wait for another connection's lock: short sleeps with jitter until the
+ * busy timeout.  SQLite's own handler backs off to 100 ms naps, and with
+ * several busy writers a napping one can lose every race for the lock
+ * until it gives up; 1-2 ms naps keep the waiters' chances even.
+ */
+static int
+busy_wait(void *data, int count)
+{
+	struct store *st = data;
+	struct timespec now, nap;
+	int64_t elapsed;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		st->busy_since = now;
+	elapsed = (int64_t)(now.tv_sec - st->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - st->busy_since.tv_nsec) / 1000000;
+	if (elapsed >= st->busy_timeout_ms)
+		return 0;
+	nap.tv_sec = 0;
+	nap.tv_nsec = 1000000 + (long)((unsigned)rand_r(&st->seed) % 1000000);
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
 static int
 pragma(struct store *st, const char *sql, struct sms_err *err)
 {
@@ -249,7 +276,9 @@ store_open(struct store **out, const char *path,
 	sqlite3_extended_result_codes(st->db, 1);
 	timeout = opts != NULL && opts->busy_timeout_ms > 0 ?
 	    opts->busy_timeout_ms : BUSY_TIMEOUT_DEFAULT;
-	sqlite3_busy_timeout(st->db, timeout);
+	st->busy_timeout_ms = timeout;
+	st->seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)st;
+	sqlite3_busy_handler(st->db, busy_wait, st);
 	/* WAL: readers never block the writer; FULL: a committed inbound
 	 * message survives a power cut before the SIM copy is deleted. */
 	if ((s = store_stmt(st, "PRAGMA journal_mode = WAL", err)) == NULL) {
