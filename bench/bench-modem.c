@@ -105,8 +105,9 @@ main(void)
 		lat[i] = h.inbound_ns - t0;
 	}
 	qsort(lat, BENCH_INBOUND, sizeof lat[0], cmp_i64);
-	printf("modem inbound: +CMTI to inbound(), %d messages: median %.2f ms, "
-	    "p95 %.2f ms (includes the simulator's control round trip)\n",
+	printf("modem inbound: +CMTI to inbound(), %d messages: median "
+	    "%.2f ms, p95 %.2f ms (with the simulator's control round "
+	    "trip)\n",
 	    BENCH_INBOUND, lat[BENCH_INBOUND / 2] / 1e6,
 	    lat[BENCH_INBOUND * 95 / 100] / 1e6);
 

@@ -46,7 +46,7 @@ struct harness {
 	unsigned in_ref[HARNESS_MAX_IN], in_total[HARNESS_MAX_IN],
 	    in_seq[HARNESS_MAX_IN];
 	int inbound_rc;		/* what inbound() returns */
-	bool probe_sim;		/* inbound() asks the simulator what it holds */
+	bool probe_sim;		/* inbound() asks what the SIM holds */
 	long in_stored[HARNESS_MAX_IN];	/* ... and records it here */
 	int64_t inbound_ns;	/* test clock: when the last one arrived */
 	int n_up, n_down;

@@ -130,7 +130,8 @@ result_named(const char *name)
 		{ "OK", AT_RES_OK }, { "ERROR", AT_RES_ERROR },
 		{ "+CME", AT_RES_CME_ERROR }, { "+CMS", AT_RES_CMS_ERROR },
 		{ "NO_CARRIER", AT_RES_NO_CARRIER },
-		{ "TIMEOUT", AT_RES_TIMEOUT }, { "CANCELLED", AT_RES_CANCELLED },
+		{ "TIMEOUT", AT_RES_TIMEOUT },
+		{ "CANCELLED", AT_RES_CANCELLED },
 		{ "TOOBIG", AT_RES_TOOBIG },
 	};
 	size_t i;

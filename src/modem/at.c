@@ -11,7 +11,7 @@
 
 enum at_state {
 	AT_IDLE = 0,		/* nothing written, nothing awaited */
-	AT_WAIT_PROMPT,		/* wrote "AT+CMGS=n\r", waiting for "> " */
+	AT_WAIT_PROMPT,		/* wrote AT+CMGS=n, waiting for "> " */
 	AT_WAIT_RESULT,		/* waiting for a final result code */
 };
 
@@ -34,14 +34,14 @@ struct at {
 
 	char line[AT_LINE_MAX + 1];
 	size_t len;
-	bool overflow;		/* discarding the rest of an overlong line */
-	bool skip_space;	/* after "> ": the blank belongs to the prompt */
+	bool overflow;		/* dropping the rest of a long line */
+	bool skip_space;	/* the blank after ">" is the prompt's */
 
 	char *lines[AT_LINES_MAX];
 	size_t n_lines;
 	bool too_many;
 
-	char *urc_head;		/* first line of a two-line URC, or NULL */
+	char *urc_head;		/* line 1 of a two-line URC, or NULL */
 	unsigned long dropped;
 };
 

@@ -36,8 +36,8 @@ enum at_result {
 	AT_RES_BUSY,
 	AT_RES_NO_ANSWER,
 	AT_RES_TIMEOUT,		/* no final result before the deadline */
-	AT_RES_CANCELLED,	/* at_cancel_all(): port closed, shutting down */
-	AT_RES_TOOBIG,		/* more intermediate lines than AT_LINES_MAX */
+	AT_RES_CANCELLED,	/* at_cancel_all(): port closed */
+	AT_RES_TOOBIG,		/* over AT_LINES_MAX lines */
 };
 
 /* What a command got back.  Everything is borrowed for the callback. */

@@ -26,8 +26,8 @@
 #define MODEM_REOPEN_FIRST_MS	250u
 #define MODEM_REOPEN_MAX_MS	30000u
 #define MODEM_AT_TRIES		5	/* bare ATs before giving up */
-#define MODEM_READS_MAX		256	/* indexes waiting for AT+CMGR */
-#define MODEM_TRACK_MAX		256	/* sent parts awaiting a report */
+#define MODEM_READS_MAX		256	/* indexes to read */
+#define MODEM_TRACK_MAX		256	/* parts awaiting a report */
 #define MODEM_STORAGE_WARN	90	/* percent */
 
 enum modem_phase {
@@ -824,8 +824,8 @@ modem_init_cb(void *data, const struct at_response *res)
 		{
 			char why[512];
 
-			snprintf(why, sizeof why, _("the SIM asks for \"%.64s\", "
-			    "which sms-inbox cannot give"), v);
+			snprintf(why, sizeof why, _("the SIM asks for "
+			    "\"%.64s\", which sms-inbox cannot give"), v);
 			modem_fatal(m, why);
 		}
 		return;
@@ -1588,7 +1588,8 @@ modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
 		return sms_err_set(err, SMS_ECONFIG,
 		    _("[%s]: set port to the modem's device, e.g. "
 		    "/dev/ttyUSB0 (\"sms-inbox modem list\" shows them)"), sec);
-	if (strcmp(port, "auto") != 0 && stat(port, &st) == 0 && !S_ISCHR(st.st_mode))
+	if (strcmp(port, "auto") != 0 && stat(port, &st) == 0 &&
+	    !S_ISCHR(st.st_mode))
 		return sms_err_set(err, SMS_ECONFIG,
 		    _("[%s]: port %s is not a serial port (not a character "
 		    "device)"), sec, port);
@@ -1784,7 +1785,7 @@ modem_resume(struct backend *b)
 	if (m->phase != PH_SUSPENDED && m->phase != PH_FATAL)
 		return;
 	if (m->phase == PH_FATAL && m->pin_rejected)
-		return;		/* the same PIN would be rejected again */
+		return;	/* the same PIN would be rejected again */
 	m->phase = PH_CLOSED;
 	uv_timer_start(&m->reopen_timer, modem_reopen_cb, 0, 0);
 }

@@ -188,10 +188,12 @@ serial_lock(struct serial *s, const char *real, struct sms_err *err)
 				char prog[64] = "?", p[64];
 				FILE *f;
 
-				snprintf(p, sizeof p, "/proc/%d/comm", (int)pid);
+				snprintf(p, sizeof p, "/proc/%d/comm",
+				    (int)pid);
 				if ((f = fopen(p, "r")) != NULL) {
-					if (fgets(prog, sizeof prog, f) == NULL)
-						copy_str(prog, sizeof prog, "?");
+					if (!fgets(prog, sizeof prog, f))
+						copy_str(prog, sizeof prog,
+						    "?");
 					prog[strcspn(prog, "\n")] = '\0';
 					fclose(f);
 				}
