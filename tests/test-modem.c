@@ -576,6 +576,12 @@ all_five_in(struct harness *h)
 	    harness_ctl_int(h, "stats", "stored") == 0;
 }
 
+static bool
+storage_nearly_full(struct harness *h)
+{
+	return strstr(h->detail, "nearly full") != NULL;
+}
+
 /* Storage full: what the network holds back arrives once we read the
  * SIM out. */
 static void
@@ -587,7 +593,7 @@ test_modem_storage_full(void **state)
 	int i;
 
 	harness_start(&h, args);
-	harness_open(&h, "sweep_interval = 1\n");
+	harness_open(&h, "sweep_interval = 1\nhealth_interval = 1\n");
 	harness_run_until(&h, harness_is_up);
 	h.inbound_rc = SMS_ESTORE;
 	for (i = 0; i < 5; i++) {
@@ -596,6 +602,9 @@ test_modem_storage_full(void **state)
 		json_decref(harness_ctl(&h, cmd));
 	}
 	assert_int_equal(harness_ctl_int(&h, "stats", "pending"), 2);
+	/* The status says so. */
+	harness_run_until(&h, storage_nearly_full);
+	assert_non_null(strstr(h.detail, "SIM 3/3"));
 	h.inbound_rc = 0;
 	harness_run_until(&h, all_five_in);
 	assert_int_equal(h.n_inbound, 5);

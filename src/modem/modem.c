@@ -305,7 +305,10 @@ modem_storage_text(const struct modem *m, char *buf, size_t size)
 		name = "phone";
 	else if (strcmp(name, "MT") == 0)
 		name = "SIM+phone";
-	if (m->total > 0)
+	if (m->total > 0 && m->used * 100 >= m->total * MODEM_STORAGE_WARN)
+		snprintf(buf, size, _("%s %d/%d, nearly full"), name, m->used,
+		    m->total);
+	else if (m->total > 0)
 		snprintf(buf, size, "%s %d/%d", name, m->used, m->total);
 	else
 		buf[0] = '\0';
