@@ -164,7 +164,7 @@ harness_open(struct harness *h, const char *extra_conf)
 	    "%s"
 	    "%s", h->port,
 	    extra_conf && strstr(extra_conf, "command_timeout") ? "" :
-	    "command_timeout = 1\n", extra_conf ? extra_conf : "");
+	    "command_timeout = 2\n", extra_conf ? extra_conf : "");
 	if (conf_load_string(&h->cfg, text, "test.conf", &err) < 0)
 		fail_msg("config: %s", err.msg);
 	h->b.ops = &modem_backend_ops;
