@@ -157,6 +157,12 @@ expect_grep "unreachable" "$TMPD/err" "--wait undelivered: the reason"
 expect_status 69 "no such number fails" "$SEND" -c "$C" --json \
 	+15550000199 -- w
 json_lines "--json failed: error set" "j[0]['state']=='failed' and j[0]['error']"
+# Busy network (...98: two transient failures, retried seconds apart):
+# not delivered within one second, so 75, and the message is withdrawn.
+expect_status 75 "--wait=1 on a busy network: temporary failure" "$SEND" \
+	-c "$C" --json --wait=1 +15550000198 -- busy
+json_lines "75: the message is withdrawn with a reason" \
+	"j[0]['state']=='cancelled' and j[0]['error']"
 expect_status 65 "bad number" "$SEND" -c "$C" 12 -- x
 expect_status 65 "alphanumeric recipient that is no contact" "$SEND" \
 	-c "$C" nobody-here -- x
