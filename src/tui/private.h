@@ -117,6 +117,8 @@ void tui_quit(struct tui *t);
 uv_loop_t *tui_loop(struct tui *t);
 struct store *tui_store(struct tui *t);
 const char *tui_agent(struct tui *t);
+/* The configuration (NULL when the inbox runs without one). */
+struct conf *tui_conf(struct tui *t);
 
 /* A line on the message row for a few seconds (err: in error colours). */
 void tui_message(struct tui *t, const char *fmt, ...)

@@ -203,6 +203,12 @@ tui_wake(struct tui *t)
 		watch_wake(t->watch);
 }
 
+struct conf *
+tui_conf(struct tui *t)
+{
+	return t->opts.cfg;
+}
+
 const char *
 tui_agent(struct tui *t)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/rulebook.h"
 #include "engine/rules.h"
 #include "engine/template.h"
 #include "store/contact.h"
@@ -163,40 +164,6 @@ nonempty(char *s)
 	return s;
 }
 
-/* The matcher's form of a stored rule (borrowing its strings); pattern
- * holds the keyword and its aliases joined. */
-static int
-to_rule(const struct store_rule *s, struct rule *r, char *pattern,
-    size_t size)
-{
-	int m = rule_match_parse(s->match_kind);
-
-	memset(r, 0, sizeof *r);
-	if (m < 0)
-		return -1;
-	r->id = s->id;
-	r->name = s->name;
-	r->enabled = s->enabled;
-	r->match = (enum rule_match)m;
-	if (m == RULE_KEYWORD && s->aliases != NULL && *s->aliases != '\0')
-		snprintf(pattern, size, "%s,%s", s->pattern ? s->pattern : "",
-		    s->aliases);
-	else
-		snprintf(pattern, size, "%s", s->pattern ? s->pattern : "");
-	r->pattern = pattern;
-	r->reply = s->reply;
-	r->hours = s->hours;
-	r->tags = s->sender_tag;
-	r->set_tag = s->action_tag;
-	r->assign = s->action_assign;
-	r->opt_out = s->action_optout;
-	r->first_only = s->first_only;
-	r->cont = s->continue_after;
-	r->cooldown = s->cooldown;
-	r->daily_cap = s->daily_cap;
-	return 0;
-}
-
 static bool
 save_rule(struct tui *t, struct form *f, void *data)
 {
@@ -234,7 +201,7 @@ save_rule(struct tui *t, struct form *f, void *data)
 	if (*r.pattern == '\0')
 		rc = sms_err_set(&err, SMS_EDATA, "%s", _("The rule needs "
 		    "something to match."));
-	else if (to_rule(&r, &check, pattern, sizeof pattern) < 0 ||
+	else if (rulebook_from_store(&r, &check, pattern, sizeof pattern) < 0 ||
 	    rule_validate(&check, &err) < 0 ||
 	    (r.reply != NULL && template_check(r.reply, &err) < 0))
 		rc = err.code ? err.code : SMS_EDATA;
@@ -362,37 +329,30 @@ static void
 judge(struct tui *t, const char *from, const char *text, struct buf *out)
 {
 	struct store *st = tui_store(t);
-	struct store_rules sr;
 	struct store_contact c;
 	struct rules_result res;
 	struct rules_input in;
 	struct hits_ctx hc;
 	struct rules *rs = NULL;
 	struct sms_err err;
-	char peer[128], patterns[64][512];
+	char peer[128];
 	const char *tags[32];
 	bool have_c = false;
 	int64_t tid, now = loop_wall_now();
-	size_t i;
+	size_t i, skipped = 0;
 
 	sms_err_clear(&err);
-	memset(&sr, 0, sizeof sr);
 	if (store_normalize(st, from, peer, &err) < 0)
 		snprintf(peer, sizeof peer, "%s", from);
-	if (store_rule_list(st, &sr, &err) < 0 ||
-	    rules_new(&rs, 3600, 10, &err) < 0) {
+	if (rulebook_load(st, tui_conf(t), &rs, &skipped, &err) < 0) {
 		buf_printf(out, "%s", err.msg);
 		goto out;
 	}
-	for (i = 0; i < sr.n && i < 64; i++) {
-		struct rule r;
-
-		sms_err_clear(&err);
-		if (to_rule(&sr.v[i], &r, patterns[i], sizeof patterns[i]) <
-		    0 || rules_add(rs, &r, &err) < 0)
-			buf_printf(out, _("Rule %d is skipped: %s\n"),
-			    sr.v[i].position, err.msg);
-	}
+	if (skipped > 0)
+		buf_printf(out, P_("%zu rule does not compile and is skipped "
+		    "(edit it to see why).\n", "%zu rules do not compile and "
+		    "are skipped (edit them to see why).\n", skipped),
+		    skipped);
 	memset(&in, 0, sizeof in);
 	in.from = peer;
 	in.text = text;
@@ -446,7 +406,6 @@ out:
 	if (have_c)
 		store_contact_fini(&c);
 	rules_free(rs);
-	store_rules_fini(&sr);
 }
 
 static bool
