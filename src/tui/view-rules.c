@@ -117,7 +117,8 @@ draw_row(size_t i, int y, int x, int w, bool selected, void *data)
 	    r->pattern ? r->pattern : "", r->aliases && *r->aliases ? "," :
 	    "", r->aliases ? r->aliases : "");
 	col += tui_put(y, col, w / 4, head, (size_t)-1, dim, true) + 1;
-	snprintf(hits, sizeof hits, _("%lld hits"), s ? (long long)s->fired :
+	snprintf(hits, sizeof hits, P_("%lld hit", "%lld hits",
+	    s ? (unsigned long)s->fired : 0UL), s ? (long long)s->fired :
 	    0LL);
 	hw = tui_text_width(hits, (size_t)-1);
 	if (r->reply != NULL)

@@ -76,7 +76,7 @@ wait_for "hours?" "the inbound message"
 wait_for "autoreply rule" "the reply names the rule as author"
 wait_for "We are open 9-17, +36301112222." "the rule's reply"
 keys q R
-wait_for "1 hits" "the rule counts its hit"
+wait_for "1 hit" "the rule counts its hit"
 keys q q
 wait_for "exit=0" "quits with status 0"
 wait_for "stty-same" "terminal settings restored"
