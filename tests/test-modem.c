@@ -21,6 +21,7 @@
 #include "modem-harness.h"
 #include "modem/modem.h"
 #include "modem/quirks.h"
+#include "modem/serial.h"
 #include "util/conf.h"
 
 /* Whether the simulator's command log has line. */
@@ -257,6 +258,37 @@ test_modem_sms_not_ready_yet(void **state)
 	harness_open(&h, "");
 	harness_run_until(&h, harness_is_up);
 	assert_non_null(strstr(h.detail, "SimNet"));
+	harness_stop(&h);
+}
+
+static bool
+is_suspended(struct harness *h)
+{
+	return h->state == BACKEND_SUSPENDED;
+}
+
+/* Suspend (SIGUSR1) releases the port for someone else; resume takes it
+ * back and starts over. */
+static void
+test_modem_suspend_resume(void **state)
+{
+	struct harness h;
+	struct serial *s;
+	struct sms_err err;
+
+	harness_start(&h, NULL);
+	harness_open(&h, "");
+	harness_run_until(&h, harness_is_up);
+	h.b.ops->suspend(&h.b);
+	harness_run_until(&h, is_suspended);
+	assert_false(h.b.ops->ready(&h.b));
+	uv_run(&h.loop, UV_RUN_NOWAIT);
+	/* Free for another program now. */
+	if (serial_open(&s, h.port, 115200, &err) < 0)
+		fail_msg("reopen while suspended: %s", err.msg);
+	serial_close(s);
+	h.b.ops->resume(&h.b);
+	harness_run_until(&h, came_back);
 	harness_stop(&h);
 }
 
@@ -670,6 +702,7 @@ main(void)
 		cmocka_unit_test(test_modem_storm_and_noise),
 		cmocka_unit_test(test_modem_cnmi_fallback),
 		cmocka_unit_test(test_modem_sms_not_ready_yet),
+		cmocka_unit_test(test_modem_suspend_resume),
 		cmocka_unit_test(test_modem_not_a_serial_port),
 		cmocka_unit_test(test_modem_send_single_delivered),
 		cmocka_unit_test(test_modem_send_multipart),

@@ -1774,10 +1774,19 @@ modem_suspend(struct backend *b)
 {
 	struct modem *m = b->priv;
 
+	struct chan *c = m->chan;
+
+	if (m->phase == PH_SUSPENDED)
+		return;
 	uv_timer_stop(&m->reopen_timer);
+	uv_timer_stop(&m->health_timer);
+	uv_timer_stop(&m->sweep_timer);
+	modem_probe_done(m);
 	m->phase = PH_SUSPENDED;
-	modem_lost(m, _("released on request"), 0);
-	m->state = BACKEND_SUSPENDED;
+	m->chan = NULL;
+	chan_close(c, NULL, NULL);
+	modem_set_state(m, BACKEND_SUSPENDED, "%s", _("the port is released "
+	    "on request until resumed"));
 }
 
 static void
