@@ -28,3 +28,8 @@ bench_bench_tui_SOURCES = bench/bench-tui.c bench/store-gen.c \
 bench_bench_tui_LDADD = $(SMS_LIBS)
 EXTRA_bench_bench_tui_DEPENDENCIES = src/sms-inbox$(EXEEXT)
 CLEANFILES += bench/bench-tui
+EXTRA_PROGRAMS += bench/bench-provider
+BENCH_BINS += bench/bench-provider
+bench_bench_provider_SOURCES = bench/bench-provider.c \
+	tests/provider-harness.c tests/provider-harness.h
+bench_bench_provider_LDADD = $(SMS_LIBS)

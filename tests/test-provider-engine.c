@@ -389,9 +389,12 @@ test_e2e_bulk_rate(void **state)
 		    "t"));
 	json_decref(reqs);
 	/* As the server saw them: the (rate+1)-th creation after any one
-	 * is at least a second later. */
+	 * is a second later.  The fake stamps requests from Python threads,
+	 * which a loaded machine delays by tens of milliseconds: 0.1 s of
+	 * that is forgiven here.  The exact bound, on the time requests
+	 * leave, is test_provider_rate_limit_clock's. */
 	for (i = 0; i + rate < n; i++) {
-		if (t[i + rate] - t[i] < 1.0)
+		if (t[i + rate] - t[i] < 0.9)
 			fail_msg("%zu creations within %.3f s", rate + 1,
 			    t[i + rate] - t[i]);
 		if (t[i + rate] - t[i] < shortest)

@@ -84,7 +84,8 @@ setup(void **state)
 	 * start: try a few. */
 	for (tries = 0; tries < 5; tries++) {
 		port = free_port();
-		snprintf(cmd, sizeof cmd, "PRISM_CACHE='%s' PRISM_LOG_LEVEL=warn "
+		snprintf(cmd, sizeof cmd, "PRISM_CACHE='%s' "
+		    "PRISM_LOG_LEVEL=warn "
 		    "'%s' --background --pidfile '%s' --log '%s/prism.log' %d "
 		    ">/dev/null", cache, script, pidfile, dir, port);
 		if (system(cmd) == 0)

@@ -39,6 +39,7 @@ struct http_call {
 	int retry_after;
 	struct buf resp;
 	http_done_cb cb;
+	void (*sending)(void *data);
 	void *data;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -205,6 +206,22 @@ handle_gone(struct http *h)
 		free(h);
 		done(data);
 	}
+}
+
+/* The connection is up and the request is about to be sent. */
+static int
+prereq_cb(void *clientp, char *conn_primary_ip, char *conn_local_ip,
+    int conn_primary_port, int conn_local_port)
+{
+	struct http_call *c = clientp;
+
+	if (c->sending != NULL) {
+		void (*cb)(void *) = c->sending;
+
+		c->sending = NULL;
+		cb(c->data);
+	}
+	return CURL_PREREQFUNC_OK;
 }
 
 static void
@@ -379,7 +396,8 @@ call_setup(struct http_call *c, const struct http_req *req)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_USERAGENT,
+	    PACKAGE_NAME "/" PACKAGE_VERSION);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	if (h->timeout_ms > 0) {
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
@@ -391,7 +409,8 @@ call_setup(struct http_call *c, const struct http_req *req)
 	}
 	buf_init(&hdr, 8192);
 	if (req->bearer != NULL) {
-		if (buf_printf(&hdr, "Authorization: Bearer %s", req->bearer) < 0)
+		if (buf_printf(&hdr, "Authorization: Bearer %s",
+		    req->bearer) < 0)
 			goto fail;
 		c->headers = curl_slist_append(c->headers, hdr.data);
 		explicit_bzero(hdr.data, hdr.len);
@@ -444,6 +463,10 @@ call_setup(struct http_call *c, const struct http_req *req)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
 	if (c->headers != NULL)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
+	if (c->sending != NULL) {
+		curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+		curl_easy_setopt(e, CURLOPT_PREREQDATA, c);
+	}
 	buf_fini(&hdr);
 	return 0;
 fail:
@@ -492,6 +515,7 @@ http_request(struct http *h, const struct http_req *req, http_done_cb cb,
 		return sms_err_set(err, SMS_ENOMEM, _("out of memory"));
 	c->h = h;
 	c->cb = cb;
+	c->sending = req->sending;
 	c->data = data;
 	c->retry_after = -1;
 	buf_init(&c->resp, HTTP_BODY_MAX);

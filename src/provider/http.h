@@ -61,6 +61,9 @@ struct http_req {
 	const char *body;		/* NULL for none */
 	size_t body_len;
 	const char *accept;		/* Accept header, or NULL */
+	/* Called with the request's data once, when the request is about
+	 * to leave (connected, before the first byte); may be NULL. */
+	void (*sending)(void *data);
 };
 
 /*

@@ -32,9 +32,11 @@
 #define RECON_RETRY_MAX_MS 300000
 /* Probe a down provider this often when polling is off. */
 #define PROBE_MS 30000
-/* The window a rate is counted over, with 2 % to spare for the jitter
+/* The window a rate is counted over, with 3 % to spare for the jitter
  * between our clock and the arrival at the provider. */
-#define RATE_WINDOW_MS 1020
+#define RATE_WINDOW_MS 1030
+/* A creation handed to curl that has not left yet. */
+#define RATE_PENDING UINT64_MAX
 
 /* A bounded set of SIDs, oldest forgotten first. */
 struct sid_ring {
@@ -48,6 +50,7 @@ struct rate_slot {
 	uint64_t *times;	/* ring of the last k creation times */
 	size_t head;
 	size_t count;
+	uint64_t tat;		/* GCRA theoretical arrival time, us */
 };
 
 /* An outbound message whose status we poll. */
@@ -74,6 +77,10 @@ struct pcall {
 	char *from;
 	char *body;
 	int64_t created_at;
+	bool rate_pending;	/* times[rate_pos] of slot rate_slot waits
+				 * for the request to leave */
+	size_t rate_slot;
+	size_t rate_pos;
 	uint64_t due;		/* loop ms when a waiting reconcile runs */
 	/* fetches */
 	char *sid;
@@ -96,6 +103,7 @@ struct provider_impl {
 	double rate;			/* per second, 0 = unlimited */
 	size_t rate_k;			/* creations per window */
 	uint64_t rate_window;		/* ms */
+	uint64_t rate_spacing_us;	/* window / k */
 	struct rate_slot *slots;
 	size_t n_slots;
 	int down_after;			/* seconds */
@@ -246,12 +254,29 @@ note_failure(struct provider *p, const char *why, bool at_once)
 
 /* --- requests ---------------------------------------------------------- */
 
+/* The creation c made is leaving now: its time in the rate window is
+ * now, not when it was handed to curl (the loop may have been busy). */
+static void
+rate_sent(void *data)
+{
+	struct pcall *c = data;
+	struct provider *p = c->p;
+	struct provider_impl *im = p->impl;
+
+	if (!c->rate_pending)
+		return;
+	c->rate_pending = false;
+	uv_update_time(p->loop);
+	im->slots[c->rate_slot].times[c->rate_pos] = loop_now(p->loop);
+}
+
 static void
 pcall_http_done(void *data, const struct http_resp *r)
 {
 	struct pcall *c = data;
 	struct provider_impl *im = c->p->impl;
 
+	rate_sent(c);	/* if it never left, it counts from now */
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -289,6 +314,7 @@ pcall_send(struct provider *p, struct pcall *c, struct provider_req *req,
 	    (req->body.data != NULL ? req->body.data : "") : NULL;
 	hr.body_len = req->body.len;
 	hr.accept = "application/json";
+	hr.sending = c->rate_pending ? rate_sent : NULL;
 	c->p = p;
 	rc = http_request(p->http, &hr, pcall_http_done, c, err);
 	explicit_bzero(up.data, up.len);
@@ -870,7 +896,7 @@ rate_wait(struct provider *p, const char *from)
 {
 	struct provider_impl *im = p->impl;
 	struct rate_slot *s;
-	uint64_t now = loop_now(p->loop), oldest, last, wait;
+	uint64_t now = loop_now(p->loop), oldest, wait, now_us, tau;
 	size_t i;
 
 	if (im->rate <= 0)
@@ -883,32 +909,47 @@ rate_wait(struct provider *p, const char *from)
 	s = &im->slots[i];
 	if (s->count == 0)
 		return 0;
-	/* Spread them out: a burst of k at the start of each window would
-	 * reach the provider bunched up, and its clock sees them closer
+	/* Spread them out (GCRA: each creation moves the theoretical
+	 * arrival time on by window/k; a few may catch up when a timer
+	 * fired late): a burst of k at the start of each window would reach
+	 * the provider bunched up, and its clock would see them closer
 	 * than ours. */
-	last = s->times[(s->head + im->rate_k - 1) % im->rate_k];
-	wait = last + im->rate_window / im->rate_k > now ?
-	    last + im->rate_window / im->rate_k - now : 0;
+	now_us = now * 1000;
+	tau = im->rate_spacing_us * (im->rate_k >= 20 ? im->rate_k / 10 : 1);
+	wait = s->tat > now_us + tau ?
+	    (s->tat - tau - now_us + 999) / 1000 : 0;
 	if (s->count < im->rate_k)
 		return wait;
-	/* The k-th last creation must have left the window. */
+	/* The k-th last creation must have left the window: this alone
+	 * keeps every one-second window at or under the rate. */
 	oldest = s->times[s->head];
+	if (oldest == RATE_PENDING)
+		return 1;	/* still leaving: wait for its time */
 	if (oldest + im->rate_window > now &&
 	    oldest + im->rate_window - now > wait)
 		wait = oldest + im->rate_window - now;
 	return wait;
 }
 
+/* Count a creation from from, made by c: its time is filled in when the
+ * request leaves (rate_sent). */
 static void
-rate_note(struct provider *p, const char *from)
+rate_note(struct provider *p, const char *from, struct pcall *c)
 {
 	struct provider_impl *im = p->impl;
 	struct rate_slot *s;
+	uint64_t now;
 
 	if (im->rate <= 0 || (s = rate_slot(p, from)) == NULL)
 		return;
-	s->times[s->head] = loop_now(p->loop);
+	now = loop_now(p->loop);
+	c->rate_pending = true;
+	c->rate_slot = (size_t)(s - im->slots);
+	c->rate_pos = s->head;
+	s->times[s->head] = RATE_PENDING;
 	s->head = (s->head + 1) % im->rate_k;
+	s->tat = (s->tat > now * 1000 ? s->tat : now * 1000) +
+	    im->rate_spacing_us;
 	if (s->count < im->rate_k)
 		s->count++;
 }
@@ -1075,13 +1116,14 @@ provider_backend_submit(struct backend *b, const struct backend_msg *msg,
 		return sms_err_set(err, rc, _("cannot build the request for "
 		    "message %lld"), (long long)msg->id);
 	}
+	rate_note(p, from, c);
 	rc = pcall_send(p, c, &req, err);
 	req_fini(&req);
 	if (rc < 0) {
+		rate_sent(c);
 		pcall_free(c);
 		return rc;
 	}
-	rate_note(p, from);
 	im->sends++;
 	return 0;
 }
@@ -1421,6 +1463,8 @@ provider_backend_open(struct backend *b, uv_loop_t *loop,
 		im->rate_k = 1;
 		im->rate_window = (uint64_t)ceil(RATE_WINDOW_MS / rate);
 	}
+	if (im->rate_k > 0)
+		im->rate_spacing_us = im->rate_window * 1000 / im->rate_k;
 	im->down_after = (int)conf_get_int(cfg, sec, "down_after", 30);
 	im->poll_interval = (int)conf_get_int(cfg, sec, "poll_interval", 10);
 	im->max_requests = (int)conf_get_int(cfg, sec, "max_requests", 8);

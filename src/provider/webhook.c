@@ -235,7 +235,8 @@ parse_listen(const char *listen, struct sockaddr_storage *ss,
 
 	if (listen[0] == '[') {
 		colon = strstr(listen, "]:");
-		if (colon == NULL || (size_t)(colon - listen - 1) >= sizeof host)
+		if (colon == NULL ||
+		    (size_t)(colon - listen - 1) >= sizeof host)
 			goto bad;
 		memcpy(host, listen + 1, (size_t)(colon - listen - 1));
 		host[colon - listen - 1] = '\0';
