@@ -7,8 +7,8 @@
  * throttled run the most creations the server saw in any one second.
  *
  * Environment: BENCH_N (default 10000) messages per run, BENCH_RATE
- * (default 1000) for the throttled run, BENCH_LOOP_N (default BENCH_N)
- * for the curl loop.
+ * (default 500, well under what the fake can answer) for the throttled
+ * run, BENCH_LOOP_N (default BENCH_N) for the curl loop.
  */
 #include "config.h"
 
@@ -295,7 +295,8 @@ main(void)
 	uv_loop_t loop;
 	long n = env_long("BENCH_N", 10000);
 	long loop_n = env_long("BENCH_LOOP_N", n), seen, peak;
-	double rate = (double)env_long("BENCH_RATE", 1000);
+	double rate = (double)env_long("BENCH_RATE", 500);
+	int round;
 	double w_ours = 0, c_ours = 0, w_loop = 0, c_loop = 0, w_par = 0;
 	double c_par = 0, w_thr = 0, c_thr = 0;
 
@@ -306,11 +307,36 @@ main(void)
 	uv_loop_init(&loop);
 	printf("bench-provider: %ld messages to the loopback fake "
 	    "(max_requests 8)\n", n);
-	json_decref(fake_call(&loop, &f, "POST", "/_fake/reset", "{}"));
-	if (run_backend(&f, &loop, n, 0, &w_ours, &c_ours) < 0)
-		goto out;
-	json_decref(fake_call(&loop, &f, "POST", "/_fake/reset", "{}"));
-	curl_parallel(&f, n, f.dir, &w_par, &c_par);
+	/* Two rounds, the order swapped, the better of each: the machine
+	 * is shared, and the fake (Python) is the slower end. */
+	for (round = 0; round < 2; round++) {
+		double w, c;
+
+		json_decref(fake_call(&loop, &f, "POST", "/_fake/reset",
+		    "{}"));
+		if (round == 1) {
+			curl_parallel(&f, n, f.dir, &w, &c);
+			if (w_par == 0 || w < w_par) {
+				w_par = w;
+				c_par = c;
+			}
+			json_decref(fake_call(&loop, &f, "POST",
+			    "/_fake/reset", "{}"));
+		}
+		if (run_backend(&f, &loop, n, 0, &w, &c) < 0)
+			goto out;
+		if (w_ours == 0 || w < w_ours) {
+			w_ours = w;
+			c_ours = c;
+		}
+		if (round == 0) {
+			json_decref(fake_call(&loop, &f, "POST",
+			    "/_fake/reset", "{}"));
+			curl_parallel(&f, n, f.dir, &w, &c);
+			w_par = w;
+			c_par = c;
+		}
+	}
 	json_decref(fake_call(&loop, &f, "POST", "/_fake/reset", "{}"));
 	curl_loop(&f, loop_n, &w_loop, &c_loop);
 	printf("  sms-inbox unthrottled   %8.0f msg/s  %.3f ms CPU/msg\n",
