@@ -33,3 +33,4 @@ BENCH_BINS += bench/bench-provider
 bench_bench_provider_SOURCES = bench/bench-provider.c \
 	tests/provider-harness.c tests/provider-harness.h
 bench_bench_provider_LDADD = $(SMS_LIBS)
+CLEANFILES += bench/bench-provider
