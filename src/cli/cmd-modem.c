@@ -13,6 +13,7 @@
 #include "modem/at.h"
 #include "modem/chan.h"
 #include "modem/modem.h"
+#include "modem/quirks.h"
 #include "modem/serial.h"
 #include "util/conf.h"
 #include "util/err.h"
@@ -338,6 +339,13 @@ modem_info(struct cmd_ctx *ctx, const char *port, int baud, bool json)
 	if (storage[0] != '\0')
 		json_object_set_new(o, "storage", json_pack("{s:s, s:i, s:i}",
 		    "name", storage, "used", used, "total", total));
+	{
+		char q[128];
+
+		json_object_set_new(o, "quirks", json_string(quirks_format(
+		    quirks_lookup(answer(&r, "AT+CGMI", NULL),
+		    answer(&r, "AT+CGMM", NULL)), q, sizeof q)));
+	}
 	if (json) {
 		char *s = json_dumps(o, JSON_INDENT(2));
 
@@ -375,6 +383,9 @@ modem_info(struct cmd_ctx *ctx, const char *port, int baud, bool json)
 		if (storage[0] != '\0')
 			printf(_("%-14s %s %d/%d\n"), _("storage:"), storage,
 			    used, total);
+		name = json_string_value(json_object_get(o, "quirks"));
+		printf("%-14s %s\n", _("quirks:"), name[0] ? name :
+		    _("none"));
 	}
 	json_decref(o);
 out:
