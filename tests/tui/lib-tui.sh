@@ -43,7 +43,7 @@ tui_start() {
 echo \$\$ >"$TMPD/wrapper.pid"
 ulimit -c 0
 stty -g >"$TMPD/stty.before"
-"$BIN/sms-inbox" "\$@" 2>"$TMPD/stderr"
+"$BIN/sms-inbox" "\$@" 2>>"$TMPD/stderr"
 echo "exit=\$?" >"$TMPD/status"
 stty -g >"$TMPD/stty.after"
 if cmp -s "$TMPD/stty.before" "$TMPD/stty.after"; then
@@ -97,6 +97,15 @@ wait_gone() {
 	ko "$2" "\"$1\" is still on the screen"
 	screen | sed 's/^/    | /'
 	return 1
+}
+
+# tui_finish: finish, failing on what a sanitizer build reported.
+tui_finish() {
+	if grep -q -E "runtime error|AddressSanitizer|LeakSanitizer" \
+	    "$TMPD/stderr" 2>/dev/null; then
+		ko "no sanitizer reports" "$(head -c 800 "$TMPD/stderr")"
+	fi
+	finish
 }
 
 # tui_pid: the process id of sms-inbox in the pane.

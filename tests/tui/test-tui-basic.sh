@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/tui/lib-tui.sh"
 
 tui_start
-wait_for "No conversations yet" "empty inbox says so" || { finish; exit; }
+wait_for "No conversations yet" "empty inbox says so" || { tui_finish; exit; }
 wait_for "q:back  ?:help" "title line shows the main keys"
 
 keys m
@@ -85,4 +85,4 @@ expect_grep "Kovács Anna" "$TMPD/out.csv" "the export has the contact"
 keys q
 wait_for "exit=0" "q quits with status 0"
 wait_for "stty-same" "terminal settings restored"
-finish
+tui_finish

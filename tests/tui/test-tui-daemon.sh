@@ -30,7 +30,7 @@ while [ $i -lt 100 ] && ! [ -S "$TMPD/inbox.db.sock" ]; do
 	i=$((i + 1))
 done
 if [ -S "$TMPD/inbox.db.sock" ]; then ok "the daemon listens"
-else ko "the daemon listens" "$(cat "$TMPD/daemon.out")"; finish; exit; fi
+else ko "the daemon listens" "$(cat "$TMPD/daemon.out")"; tui_finish; exit; fi
 
 tui_start
 wait_for "daemon (pid $dpid)" "the status bar names the daemon"
@@ -54,4 +54,4 @@ wait_for "Thanks, got it: Now sent from here" "sent by the engine here"
 keys q q
 wait_for "exit=0" "quits with status 0"
 wait_for "stty-same" "terminal settings restored"
-finish
+tui_finish

@@ -27,4 +27,4 @@ wait_for "exit=0" "q quits with status 0"
 wait_for "stty-same" "terminal settings restored"
 if [ -z "$(ls -A "$TMPDIR")" ]; then ok "the demo's directory is removed"
 else ko "the demo's directory is removed" "left: $(ls "$TMPDIR")"; fi
-finish
+tui_finish

@@ -82,4 +82,4 @@ wait_for "exit=0" "quits with status 0"
 wait_for "stty-same" "terminal settings restored"
 if [ -f "$TMPD/tui.log" ]; then ok "[ui] log_file is written"
 else ko "[ui] log_file is written" "no $TMPD/tui.log"; fi
-finish
+tui_finish

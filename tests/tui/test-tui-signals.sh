@@ -43,4 +43,4 @@ wait_for "No conversations yet" "SIGCONT: drawn again"
 keys q
 wait_for "exit=0" "quits after a suspend"
 wait_for "stty-same" "suspend: terminal settings restored"
-finish
+tui_finish
