@@ -587,6 +587,11 @@ test_store_contacts(void **state)
 	    NULL), 0);
 	assert_true(out);
 	assert_int_equal(id, 5);
+	/* START from a stranger makes no contact. */
+	assert_int_equal(store_optout_set(f->st, "+36309999999", false, 0,
+	    NULL), 0);
+	assert_int_equal(store_contact_find_number(f->st, "+36309999999", &got,
+	    NULL), SMS_ENOENT);
 	assert_int_equal(store_contact_merge(f->st, &c, NULL),
 	    STORE_MERGE_UNCHANGED);
 	c.tags.v = tags;

@@ -646,7 +646,11 @@ store_optout_set(struct store *st, const char *number, bool opted_out,
 		return rc;
 	if ((rc = store_tx_begin(st, err)) < 0)
 		return rc;
-	if ((rc = ensure_contact(st, peer, &id, err)) < 0)
+	if (!opted_out) {
+		/* START from a stranger: nothing to undo, no contact made. */
+		if ((rc = owner(st, peer, &id, NULL, 0, err)) <= 0)
+			goto out;
+	} else if ((rc = ensure_contact(st, peer, &id, err)) < 0)
 		goto out;
 	if ((s = store_stmt(st, sql_optout, err)) == NULL) {
 		rc = SMS_ESTORE;

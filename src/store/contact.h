@@ -89,8 +89,9 @@ int store_contact_merge(struct store *st, const struct store_contact *c,
     struct sms_err *err);
 
 /*
- * Opt number out (opted_out true) or back in, at time at (0: now); the
- * contact is created nameless if nobody has the number.
+ * Opt number out (opted_out true) or back in, at time at (0: now).  Opting
+ * out a number nobody has creates a nameless contact to hold it; opting
+ * one back in changes nothing then.
  */
 int store_optout_set(struct store *st, const char *number, bool opted_out,
     int64_t at, struct sms_err *err);
