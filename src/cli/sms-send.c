@@ -575,7 +575,8 @@ csv_verdict(struct send *s, const char *file, bool skip_invalid)
 		return code;
 	}
 	if (bad == s->n) {
-		fprintf(stderr, _("sms-send: no row of %s can be sent\n"), file);
+		fprintf(stderr, _("sms-send: no row of %s can be sent\n"),
+		    file);
 		return code;
 	}
 	return 0;
