@@ -144,6 +144,11 @@ id=$("$PYTHON3" -c "import json,sys; print(json.load(open(sys.argv[1]))['id'])" 
     "+36201112222|sim2|sim2" ] && ok "--from and --backend stored" ||
 	ko "--from/--backend" "$(sql "SELECT our_number, route, backend FROM messages WHERE id=$id")"
 
+# --verbose: the engine's log on standard error.
+expect_status 0 "--verbose" "$SEND" -c "$C" -v +15550000103 -- v
+expect_grep "running the engine in this process" "$TMPD/err" \
+	"--verbose logs what happens"
+
 # --wait: delivered 0, undelivered and failed 69; the report is implied.
 expect_status 0 "--wait delivered" "$SEND" -c "$C" --json --wait=20 \
 	+15550000110 -- w
