@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/rule.h"
 #include "store/stats.h"
 #include "store/store.h"
 #include "tui/curses.h"
@@ -18,9 +19,12 @@
 #include "util/loop.h"
 #include "util/xalloc.h"
 
+#define TOP_RULES 3
+
 struct view_stats {
 	struct view v;
 	struct store_stats s;
+	struct store_rule_stats rules;	/* hits in the period */
 	bool ok;
 	int days;
 	char title[128];
@@ -47,6 +51,18 @@ load(struct view_stats *vs)
 	    utc_offset(now), now, &vs->s, &err) >= 0;
 	if (!vs->ok)
 		tui_error(vs->v.tui, "%s", err.msg);
+	store_rule_stats_fini(&vs->rules);
+	if (!vs->ok || store_rule_stats(tui_store(vs->v.tui), vs->s.day0,
+	    &vs->rules, NULL) < 0)
+		memset(&vs->rules, 0, sizeof vs->rules);
+}
+
+static int
+by_fired(const void *a, const void *b)
+{
+	const struct store_rule_stat *x = a, *y = b;
+
+	return x->fired < y->fired ? 1 : x->fired > y->fired ? -1 : 0;
 }
 
 /* A bar of value/max * w columns in eighths of a block. */
@@ -158,13 +174,33 @@ stats_draw(struct view *v, const struct tui_rect *r)
 		snprintf(line, sizeof line, "%s",
 		    _("Average response time: no replies in this period"));
 	tui_put(y++, 1, r->w - 2, line, (size_t)-1, A_NORMAL, true);
+
+	/* The rules that answered most in the period. */
+	qsort(vs->rules.v, vs->rules.n, sizeof *vs->rules.v, by_fired);
+	if (vs->rules.n == 0 || vs->rules.v[0].fired == 0) {
+		tui_put(y++, 1, r->w - 2, _("Top rules: none answered in this "
+		    "period"), (size_t)-1, A_NORMAL, true);
+		return;
+	}
+	n = tui_put(y, 1, r->w - 2, _("Top rules:"), (size_t)-1, A_NORMAL,
+	    false) + 1;
+	for (i = 0; i < (int)vs->rules.n && i < TOP_RULES &&
+	    vs->rules.v[i].fired > 0; i++) {
+		snprintf(line, sizeof line, P_("%s%s (%lld reply)",
+		    "%s%s (%lld replies)", (unsigned long)vs->rules.v[i].fired),
+		    i ? ", " : "", vs->rules.v[i].name && *vs->rules.v[i].name ?
+		    vs->rules.v[i].name : "?",
+		    (long long)vs->rules.v[i].fired);
+		n += tui_put(y, 1 + n, r->w - 2 - n, line, (size_t)-1,
+		    A_NORMAL, true);
+	}
 }
 
 static void
 stats_resize(struct view *v, const struct tui_rect *r)
 {
 	struct view_stats *vs = (struct view_stats *)v;
-	int days = r->h - 9;
+	int days = r->h - 10;
 
 	if (days < 7)
 		days = 7;
@@ -201,7 +237,10 @@ stats_event(struct view *v, enum tui_event ev)
 static void
 stats_free(struct view *v)
 {
-	free(v);
+	struct view_stats *vs = (struct view_stats *)v;
+
+	store_rule_stats_fini(&vs->rules);
+	free(vs);
 }
 
 static const struct view_ops stats_ops = {

@@ -77,6 +77,8 @@ wait_for "autoreply rule" "the reply names the rule as author"
 wait_for "We are open 9-17, +36301112222." "the rule's reply"
 keys q R
 wait_for "1 hit" "the rule counts its hit"
+keys q S
+wait_for "Top rules: Opening hours (1 reply)" "statistics name the top rule"
 keys q q
 wait_for "exit=0" "quits with status 0"
 wait_for "stty-same" "terminal settings restored"
