@@ -3,13 +3,22 @@
  * PDU bytes in every SMSC mode, as hex text, as UTF-8 text for the
  * segment calculator, the smart replacement and the encoder, and as
  * parts to join.  Any crash or sanitizer report is a bug.
+ *
+ * Built with -DSMS_FUZZING (tests/fuzz/run.sh, --enable-fuzzing) it is a
+ * libFuzzer target; otherwise it is a make check program that replays
+ * every corpus PDU and thousands of cut and damaged copies of them
+ * through the same harness, so the sanitizer build checks it too.
  */
 #include "config.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef SMS_FUZZING
+#include <glob.h>
+#endif
 
 #include "codec/concat.h"
 #include "codec/gsm7.h"
@@ -111,3 +120,82 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(s);
 	return 0;
 }
+
+#ifndef SMS_FUZZING
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The harness on hex, on its bytes, on every prefix and on damaged copies. */
+static size_t
+replay(const char *hex)
+{
+	uint8_t b[PDU_MAX_BYTES + 8], d[PDU_MAX_BYTES + 8];
+	size_t n = 0, i, runs = 0;
+	static const uint8_t damage[] = { 0x00, 0xff, 0x80, 0x7f };
+	unsigned k;
+
+	LLVMFuzzerTestOneInput((const uint8_t *)hex, strlen(hex));
+	runs++;
+	while (hex[2 * n] != '\0' && hex[2 * n + 1] != '\0' &&
+	    n < sizeof b && hexval(hex[2 * n]) >= 0 &&
+	    hexval(hex[2 * n + 1]) >= 0) {
+		b[n] = (uint8_t)(hexval(hex[2 * n]) << 4 | hexval(hex[2 * n + 1]));
+		n++;
+	}
+	for (i = 0; i <= n; i++, runs++)
+		LLVMFuzzerTestOneInput(b, i);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < sizeof damage; k++, runs++) {
+			memcpy(d, b, n);
+			d[i] = damage[k] == 0x80 ? (uint8_t)(b[i] ^ 0x80) :
+			    damage[k] == 0x7f ? (uint8_t)(b[i] + 1) : damage[k];
+			LLVMFuzzerTestOneInput(d, n);
+		}
+	return runs;
+}
+
+int
+main(void)
+{
+	const char *top = getenv("top_srcdir");
+	char pattern[1024], line[2048], *nl;
+	size_t i, pdus = 0, runs = 0;
+	glob_t g;
+	FILE *f;
+
+	snprintf(pattern, sizeof pattern, "%s/tests/data/pdu/*.pdu",
+	    top != NULL ? top : ".");
+	if (glob(pattern, 0, NULL, &g) != 0) {
+		fprintf(stderr, "pdu-fuzzer: no corpus at %s\n", pattern);
+		return 1;
+	}
+	for (i = 0; i < g.gl_pathc; i++) {
+		if ((f = fopen(g.gl_pathv[i], "r")) == NULL) {
+			perror(g.gl_pathv[i]);
+			globfree(&g);
+			return 1;
+		}
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (strncmp(line, "pdu ", 4) != 0)
+				continue;
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl = '\0';
+			runs += replay(line + 4);
+			pdus++;
+		}
+		fclose(f);
+	}
+	globfree(&g);
+	printf("pdu-fuzzer: %zu corpus PDUs, %zu runs, no fault\n", pdus, runs);
+	return pdus > 0 ? 0 : 1;
+}
+#endif

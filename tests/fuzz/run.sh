@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 src="$top/src"
 "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined \
-	-I"$build" -I"$src" \
+	-I"$build" -I"$src" -DSMS_FUZZING \
 	"$here/pdu-fuzzer.c" \
 	"$src/codec/gsm7.c" "$src/codec/ucs2.c" "$src/codec/segment.c" \
 	"$src/codec/pdu.c" "$src/codec/concat.c" \
