@@ -35,6 +35,7 @@ import json
 import os
 import pty
 import selectors
+import shutil
 import socket
 import sys
 import termios
@@ -601,6 +602,7 @@ class Sim:
 
     def run(self):
         self.quit = False
+        self.orphaned = False
         while not self.quit:
             timeout = None
             if self.replug_at is not None:
@@ -613,7 +615,10 @@ class Sim:
                 self.replug_at = None
                 self.plug()
             if self.a.watch_pid and not pid_alive(self.a.watch_pid):
-                break           # the test died: do not linger
+                # The test died (a failed assertion skips its cleanup):
+                # do not linger, and take the directory along.
+                self.orphaned = True
+                break
 
 
 def ctl(d, text):
@@ -645,6 +650,8 @@ def main():
         sim.run()
     finally:
         sim.unplug()
+    if sim.orphaned:
+        shutil.rmtree(sim.dir, ignore_errors=True)
     return 0
 
 
