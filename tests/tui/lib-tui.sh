@@ -12,6 +12,8 @@ SOCK="$SOCK_BASE-0"
 SOCKS=""
 starts=0
 WAIT_SECS=${TUI_WAIT_SECS:-15}
+# tmux's sockets go in the test's directory, removed with it.
+export TMUX_TMPDIR="$TMPD"
 export SMS_INBOX_CONFIG="$TMPD/config"
 export XDG_CONFIG_HOME="$TMPD/xdg-config" XDG_DATA_HOME="$TMPD/xdg-data"
 export XDG_RUNTIME_DIR="$TMPD/run" XDG_STATE_HOME="$TMPD/xdg-state"
