@@ -23,3 +23,6 @@ check_PROGRAMS += tests/test-provider-engine
 tests_test_provider_engine_SOURCES = tests/test-provider-engine.c \
 	tests/provider-harness.c tests/provider-harness.h
 tests_test_provider_engine_LDADD = $(TEST_LIBS)
+
+TESTS += tests/test-provider-send.sh
+EXTRA_DIST += tests/test-provider-send.sh
