@@ -15,10 +15,12 @@ sys.exit(0 if ($2) else 1)" "$TMPD/out" 2>"$TMPD/pyerr"; then ok "$1"
 }
 
 # The demo: CI runs exactly this; it must leave nothing behind.
-before=$(ls "${TMPDIR:-/tmp}" | grep -c sms-inbox-demo)
-expect_status 0 "--demo exits 0" "$SI" --demo
+# A private TMPDIR: other tests running in parallel make demos too.
+mkdir "$TMPD/demo-tmp"
+before=$(ls "$TMPD/demo-tmp" | grep -c sms-inbox-demo)
+expect_status 0 "--demo exits 0" env TMPDIR="$TMPD/demo-tmp" "$SI" --demo
 expect_grep "Kovács János" "$TMPD/out" "--demo lists the demo threads"
-after=$(ls "${TMPDIR:-/tmp}" | grep -c sms-inbox-demo)
+after=$(ls "$TMPD/demo-tmp" | grep -c sms-inbox-demo)
 if [ "$before" -eq "$after" ]; then ok "--demo removes its directory"
 else ko "--demo removes its directory" "$before before, $after after"; fi
 expect_status 0 "--demo show" "$SI" --demo show --json jan
