@@ -34,3 +34,10 @@ bench_bench_provider_SOURCES = bench/bench-provider.c \
 	tests/provider-harness.c tests/provider-harness.h
 bench_bench_provider_LDADD = $(SMS_LIBS)
 CLEANFILES += bench/bench-provider
+
+## The engine: inbound pipeline with 1,000 rules, inbound to autoreply.
+EXTRA_PROGRAMS += bench/bench-engine
+BENCH_BINS += bench/bench-engine
+bench_bench_engine_SOURCES = bench/bench-engine.c
+bench_bench_engine_LDADD = $(SMS_LIBS)
+CLEANFILES += bench/bench-engine
