@@ -143,38 +143,6 @@ plivo_list_req(struct provider *p, const struct provider_filter *f,
 	return 0;
 }
 
-static int
-plivo_page_req(struct provider *p, const char *next,
-    struct provider_req *req)
-{
-	req->method = "GET";
-	if (next[0] != '/' || strstr(next, "://") != NULL)
-		return SMS_EPROTO;
-	if (buf_printf(&req->url, "%s%s", p->api_base, next) < 0)
-		return SMS_ENOMEM;
-	return 0;
-}
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int
-jint(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (json_is_integer(v))
-		return (int)json_integer_value(v);
-	if (json_is_string(v))
-		return atoi(json_string_value(v));
-	return 0;
-}
-
 static enum msg_state
 plivo_state(const char *s)
 {
@@ -199,23 +167,23 @@ static int
 plivo_each(json_t *o, provider_message_cb cb, void *data)
 {
 	struct provider_message m;
-	const char *dir = jstr(o, "message_direction");
-	long long t = http_parse_date(jstr(o, "message_time"));
+	const char *dir = provider_json_str(o, "message_direction");
+	long long t = http_parse_date(provider_json_str(o, "message_time"));
 
 	memset(&m, 0, sizeof m);
-	m.sid = jstr(o, "message_uuid");
+	m.sid = provider_json_str(o, "message_uuid");
 	m.inbound = dir != NULL && strcmp(dir, "inbound") == 0;
-	m.from = e164(jstr(o, "from_number"), m.scratch[0],
+	m.from = e164(provider_json_str(o, "from_number"), m.scratch[0],
 	    sizeof m.scratch[0]);
-	m.to = e164(jstr(o, "to_number"), m.scratch[1], sizeof m.scratch[1]);
+	m.to = e164(provider_json_str(o, "to_number"), m.scratch[1], sizeof m.scratch[1]);
 	/* Listings may leave the text out; reconcile then matches on the
 	 * numbers and the time. */
-	m.body = jstr(o, "message_content");
-	m.state = plivo_state(jstr(o, "message_state"));
-	m.error_code = jint(o, "error_code");
+	m.body = provider_json_str(o, "message_content");
+	m.state = plivo_state(provider_json_str(o, "message_state"));
+	m.error_code = provider_json_int(o, "error_code");
 	m.created_at = t < 0 ? 0 : (int64_t)t;
 	m.sent_at = m.created_at;
-	m.segments = jint(o, "units");
+	m.segments = provider_json_int(o, "units");
 	return cb(data, &m);
 }
 
@@ -239,10 +207,10 @@ plivo_parse_list(struct provider *p, const struct http_resp *r,
 			if (json_is_object(o) && plivo_each(o, cb, data) < 0)
 				break;
 		}
-		np = jstr(json_object_get(root, "meta"), "next");
+		np = provider_json_str(json_object_get(root, "meta"), "next");
 		if (np != NULL && np[0] != '\0')
 			rc = buf_append_str(next, np);
-	} else if (jstr(root, "message_uuid") != NULL)
+	} else if (provider_json_str(root, "message_uuid") != NULL)
 		plivo_each(root, cb, data);
 	else
 		rc = SMS_EPROTO;
@@ -270,7 +238,7 @@ plivo_map_error(struct provider *p, const struct http_resp *r,
     struct provider_error *out)
 {
 	json_t *root = json_loadb(r->body, r->len, 0, NULL);
-	const char *msg = jstr(root, "error");
+	const char *msg = provider_json_str(root, "error");
 
 	out->code = (int)r->status;
 	out->credentials = r->status == 401;
@@ -400,7 +368,7 @@ static const struct provider_ops plivo_ops = {
 	.parse_send = plivo_parse_send,
 	.fetch_req = plivo_fetch_req,
 	.list_req = plivo_list_req,
-	.page_req = plivo_page_req,
+	.page_req = provider_page_req_path,
 	.parse_list = plivo_parse_list,
 	.map_error = plivo_map_error,
 	.map_code = plivo_map_code,

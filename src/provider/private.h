@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "engine/backend.h"
 #include "provider/http.h"
 #include "provider/webhook.h"
@@ -178,6 +180,17 @@ int provider_hmac_base64(const char *md, const char *key, const void *data,
 bool provider_sig_equal(const char *a, const char *b);
 
 /* The value of form field key in w, or NULL. */
+/* page_req for APIs whose next page is a path on api_base ("/2010-04-01/
+ * ...?Page=1"): anything else (another host) is refused. */
+int provider_page_req_path(struct provider *p, const char *next,
+    struct provider_req *req);
+
+/* The string member key of o, or NULL; borrowed from o. */
+const char *provider_json_str(json_t *o, const char *key);
+
+/* The integer member key of o, also when sent as a string; 0 if none. */
+int provider_json_int(json_t *o, const char *key);
+
 const char *provider_param(const struct webhook_req *w, const char *key);
 
 #endif

@@ -1605,3 +1605,35 @@ provider_backend_ops(const char *type)
 		return &plivo_backend_ops;
 	return NULL;
 }
+
+int
+provider_page_req_path(struct provider *p, const char *next,
+    struct provider_req *req)
+{
+	req->method = "GET";
+	if (next[0] != '/' || strstr(next, "://") != NULL)
+		return SMS_EPROTO;
+	if (buf_printf(&req->url, "%s%s", p->api_base, next) < 0)
+		return SMS_ENOMEM;
+	return 0;
+}
+
+const char *
+provider_json_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int
+provider_json_int(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_integer(v))
+		return (int)json_integer_value(v);
+	if (json_is_string(v))
+		return atoi(json_string_value(v));
+	return 0;
+}

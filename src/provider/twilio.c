@@ -129,43 +129,10 @@ twilio_list_req(struct provider *p, const struct provider_filter *f,
 	return 0;
 }
 
-static int
-twilio_page_req(struct provider *p, const char *next,
-    struct provider_req *req)
-{
-	req->method = "GET";
-	/* next_page_uri is relative to the API's host. */
-	if (next[0] != '/' || strstr(next, "://") != NULL)
-		return SMS_EPROTO;
-	if (buf_printf(&req->url, "%s%s", p->api_base, next) < 0)
-		return SMS_ENOMEM;
-	return 0;
-}
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int
-jint(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (json_is_integer(v))
-		return (int)json_integer_value(v);
-	if (json_is_string(v))
-		return atoi(json_string_value(v));
-	return 0;
-}
-
 static int64_t
 jdate(json_t *o, const char *key)
 {
-	long long t = http_parse_date(jstr(o, key));
+	long long t = http_parse_date(provider_json_str(o, key));
 
 	return t < 0 ? 0 : (int64_t)t;
 }
@@ -196,20 +163,20 @@ twilio_state(const char *s)
 static void
 twilio_message(json_t *o, struct provider_message *m)
 {
-	const char *dir = jstr(o, "direction");
+	const char *dir = provider_json_str(o, "direction");
 
 	memset(m, 0, sizeof *m);
-	m->sid = jstr(o, "sid");
+	m->sid = provider_json_str(o, "sid");
 	m->inbound = dir != NULL && strcmp(dir, "inbound") == 0;
-	m->from = jstr(o, "from");
-	m->to = jstr(o, "to");
-	m->body = jstr(o, "body");
-	m->state = twilio_state(jstr(o, "status"));
-	m->error_code = jint(o, "error_code");
-	m->error_text = jstr(o, "error_message");
+	m->from = provider_json_str(o, "from");
+	m->to = provider_json_str(o, "to");
+	m->body = provider_json_str(o, "body");
+	m->state = twilio_state(provider_json_str(o, "status"));
+	m->error_code = provider_json_int(o, "error_code");
+	m->error_text = provider_json_str(o, "error_message");
 	m->created_at = jdate(o, "date_created");
 	m->sent_at = jdate(o, "date_sent");
-	m->segments = jint(o, "num_segments");
+	m->segments = provider_json_int(o, "num_segments");
 }
 
 static int
@@ -236,10 +203,10 @@ twilio_parse_list(struct provider *p, const struct http_resp *r,
 			if (cb(data, &m) < 0)
 				break;
 		}
-		np = jstr(root, "next_page_uri");
+		np = provider_json_str(root, "next_page_uri");
 		if (np != NULL && np[0] != '\0')
 			rc = buf_append_str(next, np);
-	} else if (jstr(root, "sid") != NULL) {
+	} else if (provider_json_str(root, "sid") != NULL) {
 		twilio_message(root, &m);
 		cb(data, &m);
 	} else
@@ -313,8 +280,8 @@ twilio_map_error(struct provider *p, const struct http_resp *r,
 
 	root = json_loadb(r->body, r->len, 0, NULL);
 	if (json_is_object(root)) {
-		code = jint(root, "code");
-		msg = jstr(root, "message");
+		code = provider_json_int(root, "code");
+		msg = provider_json_str(root, "message");
 	}
 	out->transient = r->status == 429 || r->status >= 500 ||
 	    r->status == 401 || r->status == 403;
@@ -433,7 +400,7 @@ static const struct provider_ops twilio_ops = {
 	.parse_send = twilio_parse_send,
 	.fetch_req = twilio_fetch_req,
 	.list_req = twilio_list_req,
-	.page_req = twilio_page_req,
+	.page_req = provider_page_req_path,
 	.parse_list = twilio_parse_list,
 	.map_error = twilio_map_error,
 	.map_code = twilio_map_code,
