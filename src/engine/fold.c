@@ -6,6 +6,7 @@
 #include <wctype.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 
 #define FOLD_FIRST 0xC0
 #define FOLD_LAST 0x24F
@@ -67,81 +68,21 @@ static const char *const latin[FOLD_LAST - FOLD_FIRST + 1] = {
 	/* U+0248 */ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
-size_t
-fold_utf8_next(const char *s, size_t len, unsigned *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned c, min;
-	size_t n, i;
-
-	if (len == 0)
-		return 0;
-	c = p[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		c &= 0x1F;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		c &= 0x0F;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else
-		goto bad;
-	if (n > len)
-		goto bad;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			goto bad;
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		goto bad;
-	*cp = c;
-	return n;
-bad:
-	*cp = 0xFFFD;
-	return 1;
-}
-
+/* Append c as UTF-8; one that cannot be encoded becomes U+FFFD. */
 static int
-put_utf8(struct buf *out, unsigned c)
+put_utf8(struct buf *out, uint32_t c)
 {
-	char b[4];
-	size_t n;
+	char b[UTF8_MAX];
+	size_t n = utf8_encode(c, b);
 
-	if (c < 0x80) {
-		b[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		b[0] = (char)(0xC0 | (c >> 6));
-		b[1] = (char)(0x80 | (c & 0x3F));
-		n = 2;
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xE0 | (c >> 12));
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (c & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (c >> 18));
-		b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (c & 0x3F));
-		n = 4;
-	}
+	if (n == 0)
+		n = utf8_encode(UTF8_REPLACEMENT, b);
 	return buf_append(out, b, n);
 }
 
 /* Combining diacritical marks, as decomposed (NFD) input carries them. */
 static int
-is_combining(unsigned c)
+is_combining(uint32_t c)
 {
 	return (c >= 0x300 && c <= 0x36F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
 	    (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
@@ -151,12 +92,16 @@ is_combining(unsigned c)
 int
 fold_text(struct buf *out, const char *s, size_t len)
 {
-	size_t off = 0, n;
-	unsigned c;
-	int rc;
+	size_t off = 0;
+	uint32_t c;
+	int n, rc;
 
-	while ((n = fold_utf8_next(s + off, len - off, &c)) > 0) {
-		off += n;
+	while (off < len) {
+		if ((n = utf8_decode(s + off, len - off, &c)) < 0) {
+			c = UTF8_REPLACEMENT;
+			n = 1;
+		}
+		off += (size_t)n;
 		if (c < 0x80) {
 			if (c >= 'A' && c <= 'Z')
 				c += 'a' - 'A';

@@ -18,11 +18,4 @@ struct buf;
  */
 int fold_text(struct buf *out, const char *s, size_t len);
 
-/*
- * Decode one UTF-8 character at s (at most len bytes) into *cp.  Returns
- * its length in bytes (1 for an invalid byte, with *cp = U+FFFD), 0 at
- * the end.
- */
-size_t fold_utf8_next(const char *s, size_t len, unsigned *cp);
-
 #endif
