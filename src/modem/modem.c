@@ -621,7 +621,9 @@ modem_probe_start(struct modem *m)
 		modem_reopen_later(m);
 		return;
 	}
-	qsort(m->probe, m->n_probe, sizeof m->probe[0], modem_probe_order);
+	if (m->n_probe > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(m->probe, m->n_probe, sizeof m->probe[0],
+		    modem_probe_order);
 	m->probe_i = 0;
 	m->phase = PH_PROBE;
 	modem_probe_next(m);

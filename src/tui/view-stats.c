@@ -176,7 +176,9 @@ stats_draw(struct view *v, const struct tui_rect *r)
 	tui_put(y++, 1, r->w - 2, line, (size_t)-1, A_NORMAL, true);
 
 	/* The rules that answered most in the period. */
-	qsort(vs->rules.v, vs->rules.n, sizeof *vs->rules.v, by_fired);
+	if (vs->rules.n > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(vs->rules.v, vs->rules.n, sizeof *vs->rules.v,
+		    by_fired);
 	if (vs->rules.n == 0 || vs->rules.v[0].fired == 0) {
 		tui_put(y++, 1, r->w - 2, _("Top rules: none answered in this "
 		    "period"), (size_t)-1, A_NORMAL, true);
