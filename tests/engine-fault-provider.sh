@@ -69,21 +69,7 @@ recipients=$(awk -v n=$N_OUT 'BEGIN { for (i = 0; i < n; i++)
 spid=$!
 # Kill only once the bulk is queued: an sms-send killed before its one
 # transaction commits has sent nothing, which is right but tests nothing.
-"$PYTHON3" - "$TMPD/inbox.db" $N_OUT <<'PY'
-import sqlite3, sys, time
-end = time.time() + 120
-while time.time() < end:
-    try:
-        db = sqlite3.connect(sys.argv[1], timeout=10)
-        n = db.execute("SELECT count(*) FROM messages"
-                       " WHERE direction = 1").fetchone()[0]
-        db.close()
-        if n >= int(sys.argv[2]):
-            break
-    except sqlite3.Error:
-        pass
-    time.sleep(0.1)
-PY
+wait_outbound "$TMPD/inbox.db" $N_OUT
 k=0
 while [ $k -lt $KILLS ]; do
 	pause

@@ -26,6 +26,26 @@ expect_grep() {
 	else ko "$3" "no \"$1\" in: $(head -c 400 "$2")"; fi
 }
 
+# wait_outbound DB N: wait (up to 120 s) until the store DB holds N
+# outgoing messages; other processes may be writing it meanwhile.
+wait_outbound() {
+	"$PYTHON3" - "$1" "$2" <<'PY'
+import sqlite3, sys, time
+end = time.time() + 120
+while time.time() < end:
+    try:
+        db = sqlite3.connect(sys.argv[1], timeout=10)
+        n = db.execute("SELECT count(*) FROM messages"
+                       " WHERE direction = 1").fetchone()[0]
+        db.close()
+        if n >= int(sys.argv[2]):
+            break
+    except sqlite3.Error:
+        pass
+    time.sleep(0.1)
+PY
+}
+
 finish() {
 	echo "$passes passed, $fails failed"
 	[ "$fails" -eq 0 ]
