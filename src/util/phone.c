@@ -171,6 +171,10 @@ simple_e164(const char *raw, const char *digits, const char *country,
 		snprintf(out, PHONE_MAX, "+%s", digits + 2);
 	else if (c != NULL && has_prefix(digits, c->intl))
 		snprintf(out, PHONE_MAX, "+%s", digits + strlen(c->intl));
+	else if (strlen(digits) < 3)
+		return sms_err_set(err, SMS_EDATA,
+		    _("\"%s\" is too short for a phone number or a short "
+		    "code"), raw);
 	else if (strlen(digits) <= 7) {
 		snprintf(out, PHONE_MAX, "%s", digits);
 		return PHONE_SHORT;
