@@ -684,8 +684,9 @@ dry_run_item(struct send *s, const struct item *it)
 		printf(_(": opted out, would be skipped\n"));
 		goto out;
 	}
-	printf(P_(": %s, %zu segment, %zu of %zu units used in the last\n",
-	    ": %s, %zu segments, %zu of %zu units used in the last\n",
+	printf(P_(": %s, %zu segment, %zu of %zu units used in the last "
+	    "segment\n",
+	    ": %s, %zu segments, %zu of %zu units used in the last segment\n",
 	    si->segments), si->encoding == SMS_ENC_UCS2 ? "UCS-2" : "GSM-7",
 	    si->segments, si->used, si->per_segment);
 	if (si->nforcing > 0) {
