@@ -89,6 +89,9 @@ printf '[store]\npath = %s/other.db\n' "$TMPD" >"$TMPD/nob.conf"
 expect_status 69 "no backend" "$SEND" -c "$TMPD/nob.conf" \
 	+36301234567 -- hi
 expect_grep "backend" "$TMPD/err" "no backend: says to add one"
+expect_status 0 "--dry-run needs no backend" "$SEND" -c "$TMPD/nob.conf" \
+	--dry-run +36301234567 -- hi
+expect_grep "GSM-7, 1 segment" "$TMPD/out" "--dry-run without a backend counts"
 
 # ---- the text (65) ----
 run_in "" "$SEND" -c "$C" +36301234567

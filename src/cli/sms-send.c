@@ -1287,7 +1287,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	conf_backends(s.cfg, &nb);
-	if (nb == 0) {
+	if (nb == 0 && !dry) {
 		fprintf(stderr, _("sms-send: no backend is configured: add a "
 		    "[backend.NAME] section to %s (see sms-inbox.conf(5))\n"),
 		    conf_file(s.cfg) ? conf_file(s.cfg) :
