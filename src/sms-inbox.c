@@ -33,8 +33,7 @@ usage(const char *progname)
 	    stdout);
 	fputs(_("\nCommands:\n"), stdout);
 	for (c = cmd_table(); *c != NULL; c++)
-		printf("  %-10s %-22s %s\n", (*c)->name, _((*c)->usage),
-		    _((*c)->summary));
+		printf("  %-10s %s\n", (*c)->name, _((*c)->summary));
 	printf(_("\nRun '%s COMMAND --help' for a command's options.\n"
 	    "See sms-inbox(1) and sms-inbox.conf(5).\n"), progname);
 	printf(_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);

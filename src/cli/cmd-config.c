@@ -67,7 +67,7 @@ help:
 }
 
 const struct cmd_entry cmd_config_entry = {
-	"config", N_("check|path"),
+	"config",
 	N_("check the configuration file or print its path"),
 	cmd_config_exec,
 };

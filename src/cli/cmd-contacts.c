@@ -526,7 +526,7 @@ cmd_contacts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_contacts_entry = {
-	"contacts", N_("list|add|edit|remove|import|export"),
+	"contacts",
 	N_("manage contacts; import and export vCard or CSV"),
 	cmd_contacts_exec,
 };

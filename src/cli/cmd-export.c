@@ -164,7 +164,7 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_export_entry = {
-	"export", N_("[--json|--text] PEER"),
+	"export",
 	N_("write a whole conversation, to archive it"),
 	cmd_export_exec,
 };

@@ -531,7 +531,7 @@ cmd_modem_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_modem_entry = {
-	"modem", N_("list|info|at [OPTION]... [COMMAND]..."),
+	"modem",
 	N_("list serial ports, show the modem's state, send AT commands"),
 	cmd_modem_exec,
 };

@@ -696,7 +696,7 @@ cmd_pdu_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_pdu_entry = {
-	"pdu", N_("decode [--json] [--join] HEX...|encode --to NUMBER TEXT"),
+	"pdu",
 	N_("decode SMS PDUs, or encode a text as PDUs for AT+CMGS"),
 	cmd_pdu_exec,
 };

@@ -175,7 +175,6 @@ report_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_report_entry = {
 	"report",
-	N_("[--since=DATE] [--json]"),
 	N_("volume, delivery rate, response time, rule hits"),
 	report_exec,
 };

@@ -628,7 +628,6 @@ rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_rules_entry = {
 	"rules",
-	N_("[list|add|edit|remove|move|enable|disable|test] [OPTION]..."),
 	N_("manage the autoreply rules, test which one answers"),
 	rules_exec,
 };

@@ -233,7 +233,7 @@ out:
 }
 
 const struct cmd_entry cmd_search_entry = {
-	"search", N_("QUERY..."),
+	"search",
 	N_("search messages and contacts"),
 	cmd_search_exec,
 };

@@ -221,7 +221,7 @@ out:
 }
 
 const struct cmd_entry cmd_segments_entry = {
-	"segments", N_("[--json] [--ucs2] [--smart] [--ref16] [TEXT...]"),
+	"segments",
 	N_("show the encoding and SMS segments a text needs"),
 	cmd_segments_exec,
 };

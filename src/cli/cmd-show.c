@@ -129,7 +129,7 @@ out:
 }
 
 const struct cmd_entry cmd_show_entry = {
-	"show", N_("PEER|CONTACT"),
+	"show",
 	N_("show a conversation"),
 	cmd_show_exec,
 };

@@ -154,7 +154,6 @@ status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_status_entry = {
 	"status",
-	N_("[--json]"),
 	N_("show the engine, the backends and their availability"),
 	status_exec,
 };

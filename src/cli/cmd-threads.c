@@ -167,7 +167,7 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_threads_entry = {
-	"threads", N_("[--unread|--archived]"),
+	"threads",
 	N_("list conversations, newest first"),
 	cmd_threads_exec,
 };

@@ -165,7 +165,7 @@ out:
 }
 
 const struct cmd_entry cmd_tui_entry = {
-	"tui", N_("[--demo]"),
+	"tui",
 	N_("open the terminal inbox (the default)"),
 	cmd_tui_exec,
 };

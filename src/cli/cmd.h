@@ -23,7 +23,6 @@ struct cmd_ctx {
 
 struct cmd_entry {
 	const char *name;
-	const char *usage;	/* arguments, after the name; N_() */
 	const char *summary;	/* one line for --help; N_() */
 	/* argv[0] is the subcommand's name; returns a sysexits code. */
 	int (*exec)(struct cmd_ctx *ctx, int argc, char **argv);
