@@ -69,6 +69,7 @@ ev_status(void *ctx, struct backend *b, const struct backend_status *st)
 	snprintf(h->st_ref, sizeof h->st_ref, "%s",
 	    st->remote_ref ? st->remote_ref : "");
 	h->st_state = st->state;
+	h->st_part = st->part;
 }
 
 static int

@@ -40,6 +40,7 @@ struct harness {
 	int64_t st_id;
 	char st_ref[64];
 	enum msg_state st_state;
+	bool st_part;		/* the report is about one part */
 	int n_inbound;
 	char in_from[HARNESS_MAX_IN][64];
 	char in_body[HARNESS_MAX_IN][1024];

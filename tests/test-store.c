@@ -708,6 +708,149 @@ test_store_transactions_nest(void **state)
 	assert_int_equal(store_tx_commit(f->st, NULL), SMS_EINVAL);
 }
 
+/* Queue, claim through "dongle" and submit with reference ref. */
+static int64_t
+submitted_as(struct store *st, const char *body, const char *ref)
+{
+	struct store_message m;
+	int64_t id = queue(st, "+36301234567", body);
+
+	assert_int_equal(store_message_claim(st, "dongle", 2000000000, &m,
+	    NULL), 1);
+	assert_int_equal(m.id, id);
+	store_message_fini(&m);
+	assert_int_equal(store_message_submitted(st, id, ref, 0, NULL), 1);
+	return id;
+}
+
+static enum msg_state
+state_of(struct store *st, int64_t id)
+{
+	struct store_message m;
+	enum msg_state state;
+
+	assert_int_equal(store_message_get(st, id, &m, NULL), 0);
+	state = m.state;
+	store_message_fini(&m);
+	return state;
+}
+
+/* Reports about single parts: delivered once every part is, undelivered
+ * as soon as one is, found without the message's id (after a restart),
+ * the pending message preferred when references wrap. */
+static void
+test_store_part_reports(void **state)
+{
+	struct fixture *f = *state;
+	struct store_message m;
+	struct sms_err err;
+	int64_t a, b, c, d, e, id;
+
+	a = submitted_as(f->st, "three parts", "12,13,14");
+	id = -1;
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "13",
+	    MSG_DELIVERED, 0, NULL, 0, &id, NULL), 0);
+	assert_int_equal(id, a);
+	assert_int_equal(state_of(f->st, a), MSG_SUBMITTED);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "12",
+	    MSG_SENT, 0, NULL, 0, NULL, NULL), 1);
+	assert_int_equal(state_of(f->st, a), MSG_SENT);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "12",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 0);
+	/* A repeated report changes nothing. */
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "13",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(state_of(f->st, a), MSG_SENT);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "14",
+	    MSG_DELIVERED, 0, NULL, 2000000300, NULL, NULL), 1);
+	assert_int_equal(store_message_get(f->st, a, &m, NULL), 0);
+	assert_int_equal(m.state, MSG_DELIVERED);
+	assert_int_equal(m.delivered_at, 2000000300);
+	store_message_fini(&m);
+
+	/* One part undelivered: the message is. */
+	b = submitted_as(f->st, "two parts", "20,21");
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "21",
+	    MSG_UNDELIVERED, 70, "expired", 0, NULL, NULL), 1);
+	assert_int_equal(store_message_get(f->st, b, &m, NULL), 0);
+	assert_int_equal(m.state, MSG_UNDELIVERED);
+	assert_int_equal(m.error_code, 70);
+	assert_string_equal(m.error_text, "expired");
+	store_message_fini(&m);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "20",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(state_of(f->st, b), MSG_UNDELIVERED);
+
+	/* References wrap: "31" goes to d, which still waits for it; with
+	 * the id given, to that message. */
+	c = submitted_as(f->st, "older", "30,31");
+	d = submitted_as(f->st, "newer", "31,32");
+	assert_int_equal(store_message_part_state(f->st, "dongle", c, "31",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "30",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 1);
+	assert_int_equal(state_of(f->st, c), MSG_DELIVERED);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "32",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "31",
+	    MSG_DELIVERED, 0, NULL, 0, &id, NULL), 1);
+	assert_int_equal(id, d);
+	assert_int_equal(state_of(f->st, d), MSG_DELIVERED);
+
+	/* One part: by reference, and by id. */
+	e = submitted_as(f->st, "single", "40");
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "40",
+	    MSG_DELIVERED, 0, NULL, 0, &id, NULL), 1);
+	assert_int_equal(id, e);
+	e = submitted_as(f->st, "single again", "41");
+	assert_int_equal(store_message_part_state(f->st, "dongle", e, "41",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 1);
+	assert_int_equal(store_message_part_state(f->st, "dongle", 0, "99",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, &err), SMS_ENOENT);
+	assert_int_equal(store_message_part_state(f->st, NULL, 0, "99",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, &err), SMS_EINVAL);
+}
+
+/* A version-1 file with a multi-part message in flight: the upgrade
+ * splits its reference into parts, so the reports still combine. */
+static void
+test_store_parts_migrated(void **state)
+{
+	struct fixture *f = *state;
+	struct store_opts opts = { 0, "HU", false, 1 };
+	struct store *st;
+	sqlite3 *db;
+	char path[160];
+
+	snprintf(path, sizeof path, "%s/parts.db", f->dir);
+	assert_int_equal(store_open(&st, path, &opts, NULL), 0);
+	store_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO threads"
+	    " (id, peer, peer_raw, created_at) VALUES"
+	    " (1, '+36301234567', '+36301234567', 1);"
+	    "INSERT INTO messages (id, thread_id, direction, state, body,"
+	    " backend, remote_ref, created_at) VALUES"
+	    " (5, 1, 1, 3, 'in flight', 'dongle', '7,8,9', 1),"
+	    " (6, 1, 1, 5, 'delivered long ago', 'dongle', '1,2', 1);",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	opts.upgrade_to = 0;
+	assert_int_equal(store_open(&st, path, &opts, NULL), 0);
+	assert_int_equal(store_message_part_state(st, "dongle", 0, "7",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(store_message_part_state(st, "dongle", 0, "9",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(state_of(st, 5), MSG_SUBMITTED);
+	assert_int_equal(store_message_part_state(st, "dongle", 0, "8",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), 1);
+	assert_int_equal(state_of(st, 5), MSG_DELIVERED);
+	/* Finished messages get no parts. */
+	assert_int_equal(store_message_part_state(st, "dongle", 0, "2",
+	    MSG_DELIVERED, 0, NULL, 0, NULL, NULL), SMS_ENOENT);
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -718,6 +861,8 @@ main(void)
 		T(test_store_newer_version_refused),
 		T(test_store_migrates_every_version),
 		T(test_store_queue_claim_states),
+		T(test_store_part_reports),
+		T(test_store_parts_migrated),
 		T(test_store_fail_route_schedule),
 		T(test_store_queue_refusals),
 		T(test_store_inbound_idempotent),

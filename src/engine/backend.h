@@ -67,6 +67,9 @@ struct backend_status {
 	int error_code;		/* the backend's code, 0 if none */
 	const char *error_text;	/* a sentence for the agent, or NULL */
 	int64_t at;		/* when it happened, unix seconds; 0 = now */
+	bool part;		/* remote_ref names one part of a message
+				 * sent in several (a modem's TP-MR): the
+				 * store combines the parts' reports */
 };
 
 /* What a backend reports about itself (status command, status bar). */

@@ -382,7 +382,11 @@ outbox_status(struct engine *e, struct engine_backend *eb,
 	int64_t id = st->msg_id;
 	int rc;
 
-	if (id > 0)
+	if (st->part && st->remote_ref != NULL)
+		rc = store_message_part_state(e->st, eb->b.name, id,
+		    st->remote_ref, st->state, st->error_code,
+		    st->error_text, st->at, &id, &err);
+	else if (id > 0)
 		rc = store_message_set_state(e->st, id, st->state,
 		    st->error_code, st->error_text, st->at, &err);
 	else if (st->remote_ref != NULL)

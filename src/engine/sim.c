@@ -179,7 +179,7 @@ run_action(struct sim *s, struct sim_action *a)
 			a->state == MSG_UNDELIVERED ? 30 : 0,
 			a->state == MSG_UNDELIVERED ?
 			_("the phone was unreachable for too long") : NULL,
-			0 };
+			0, false };
 
 		ev->status(b->ctx, b, &st);
 		break;

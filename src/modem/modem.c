@@ -71,8 +71,6 @@ struct modem_track {
 	bool used;
 	unsigned mr;
 	int64_t msg_id;
-	int parts;
-	bool delivered;
 };
 
 struct modem {
@@ -1157,7 +1155,12 @@ modem_is_deleting(const struct modem *m, int idx)
 	return false;
 }
 
-/* Find the message a report is about (the newest part with that mr). */
+/*
+ * Hand a status report on, as the report of one part: the store combines
+ * the parts of a message (delivered once all are), which also works for
+ * parts sent before a restart.  The message id comes from the newest sent
+ * part with that reference, when this session sent it.
+ */
 static void
 modem_report(struct modem *m, const struct pdus_decoded *d)
 {
@@ -1165,11 +1168,11 @@ modem_report(struct modem *m, const struct pdus_decoded *d)
 	struct modem_track *t = NULL;
 	char ref[16];
 	size_t i, k;
-	int delivered = 0, parts = 0;
 
 	memset(&st, 0, sizeof st);
 	snprintf(ref, sizeof ref, "%u", d->mr);
 	st.remote_ref = ref;
+	st.part = true;
 	st.state = d->st_state;
 	st.error_code = d->st;
 	st.at = d->st_at;
@@ -1184,23 +1187,9 @@ modem_report(struct modem *m, const struct pdus_decoded *d)
 	}
 	if (t != NULL) {
 		st.msg_id = t->msg_id;
-		if (d->st_state == MSG_SENT)
-			return;		/* the SC is still trying */
-		if (d->st_state == MSG_DELIVERED) {
-			t->delivered = true;
-			for (i = 0; i < MODEM_TRACK_MAX; i++) {
-				if (!m->track[i].used ||
-				    m->track[i].msg_id != t->msg_id)
-					continue;
-				parts++;
-				delivered += m->track[i].delivered;
-			}
-			if (delivered < t->parts && parts >= t->parts)
-				return;	/* wait for the other parts */
-		}
-		for (i = 0; i < MODEM_TRACK_MAX; i++)
-			if (m->track[i].used && m->track[i].msg_id == st.msg_id)
-				m->track[i].used = false;
+		/* A final report ends the part; "still trying" does not. */
+		if (d->st_state != MSG_SENT)
+			t->used = false;
 	}
 	m->b->events->status(m->b->ctx, m->b, &st);
 }
@@ -1481,8 +1470,6 @@ modem_tx_cb(void *data, const struct at_response *res)
 				t->used = true;
 				t->mr = m->tx.mrs[i];
 				t->msg_id = id;
-				t->parts = (int)parts;
-				t->delivered = false;
 				m->track_next = (m->track_next + 1) %
 				    MODEM_TRACK_MAX;
 			}

@@ -69,6 +69,25 @@ static const char sql_set_ref[] =
 static const char sql_by_ref[] =
 	"SELECT id FROM messages WHERE backend = ?1 AND remote_ref = ?2"
 	" AND direction = 1 ORDER BY id DESC LIMIT 1";
+static const char sql_parts_clear[] =
+	"DELETE FROM message_parts WHERE message_id = ?1";
+static const char sql_part_add[] =
+	"INSERT INTO message_parts (message_id, seq, backend, remote_ref, state)"
+	" SELECT id, ?2, backend, ?3, 3 FROM messages"
+	" WHERE id = ?1 AND backend IS NOT NULL";
+/* The part with that reference: of message ?3 when given, else of the
+ * newest message still waiting for that part's report. */
+static const char sql_part_find[] =
+	"SELECT message_id, seq, state FROM message_parts"
+	" WHERE backend = ?1 AND remote_ref = ?2"
+	" AND (?3 = 0 OR message_id = ?3)"
+	" ORDER BY state IN (3, 4) DESC, message_id DESC LIMIT 1";
+static const char sql_part_set[] =
+	"UPDATE message_parts SET state = ?3, state_at = ?4"
+	" WHERE message_id = ?1 AND seq = ?2";
+static const char sql_parts_count[] =
+	"SELECT count(*), coalesce(sum(state = 5), 0) FROM message_parts"
+	" WHERE message_id = ?1";
 static const char sql_requeue[] =
 	"UPDATE messages SET state = 1, state_at = ?5, next_attempt_at = ?2,"
 	" error_code = ?3, error_text = ?4 WHERE id = ?1 AND state = ?6";
@@ -503,6 +522,46 @@ store_message_cancel(struct store *st, int64_t id, struct sms_err *err)
 	return move_tx(st, id, MSG_CANCELLED, 0, NULL, 0, err);
 }
 
+/* Record the parts of a comma-joined reference ("12,13,14") inside the
+ * caller's transaction; a single reference has no parts. */
+static int
+parts_record(struct store *st, int64_t id, const char *remote_ref,
+    struct sms_err *err)
+{
+	char ref[64];
+	const char *p = remote_ref;
+	sqlite3_stmt *s;
+	size_t n;
+	int seq = 0, rc;
+
+	if ((s = store_stmt(st, sql_parts_clear, err)) == NULL)
+		return SMS_ESTORE;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = store_exec_stmt(st, s, err, _("updating a message"))) < 0)
+		return rc;
+	if (remote_ref == NULL || strchr(remote_ref, ',') == NULL)
+		return 0;
+	while (*p != '\0') {
+		n = strcspn(p, ",");
+		if (n > 0 && n < sizeof ref) {
+			memcpy(ref, p, n);
+			ref[n] = '\0';
+			if ((s = store_stmt(st, sql_part_add, err)) == NULL)
+				return SMS_ESTORE;
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_int(s, 2, ++seq);
+			store_bind_text(s, 3, ref);
+			if ((rc = store_exec_stmt(st, s, err,
+			    _("updating a message"))) < 0)
+				return rc;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 int
 store_message_submitted(struct store *st, int64_t id, const char *remote_ref,
     int64_t at, struct sms_err *err)
@@ -520,12 +579,144 @@ store_message_submitted(struct store *st, int64_t id, const char *remote_ref,
 	store_bind_text(s, 2, remote_ref);
 	if ((rc = store_exec_stmt(st, s, err, _("updating a message"))) < 0)
 		goto out;
+	if ((rc = parts_record(st, id, remote_ref, err)) < 0)
+		goto out;
 	rc = move(st, id, MSG_SUBMITTED, 0, NULL, at, err);
 out:
 	if (rc < 0) {
 		store_tx_rollback(st);
 		return rc;
 	}
+	if ((crc = store_tx_commit(st, err)) < 0)
+		return crc;
+	return rc;
+}
+
+/* The newest outgoing message of backend whose reference is remote_ref,
+ * into *id (0 when none). */
+static int
+find_by_ref(struct store *st, const char *backend, const char *remote_ref,
+    int64_t *id, struct sms_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*id = 0;
+	if ((s = store_stmt(st, sql_by_ref, err)) == NULL)
+		return SMS_ESTORE;
+	store_bind_text(s, 1, backend);
+	store_bind_text(s, 2, remote_ref);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE) {
+		rc = store_sql_err(st, err, _("finding a message"));
+		sqlite3_reset(s);
+		return rc;
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+/*
+ * A part's report inside the caller's transaction: the part takes state,
+ * then the message moves if the parts together say so.  *found is set
+ * when a part matched.
+ */
+static int
+part_move(struct store *st, const char *backend, int64_t *id,
+    const char *part_ref, enum msg_state state, int error_code,
+    const char *error_text, int64_t at, bool *found, struct sms_err *err)
+{
+	enum msg_state old;
+	sqlite3_stmt *s;
+	int seq, total, delivered, rc;
+
+	*found = false;
+	if ((s = store_stmt(st, sql_part_find, err)) == NULL)
+		return SMS_ESTORE;
+	store_bind_text(s, 1, backend);
+	store_bind_text(s, 2, part_ref);
+	sqlite3_bind_int64(s, 3, *id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = store_sql_err(st, err, _("finding a message"));
+		sqlite3_reset(s);
+		return rc;
+	}
+	*found = true;
+	*id = sqlite3_column_int64(s, 0);
+	seq = sqlite3_column_int(s, 1);
+	old = (enum msg_state)sqlite3_column_int(s, 2);
+	sqlite3_reset(s);
+	if (!msg_state_may_move(old, state))
+		return 0;	/* a late or repeated report for this part */
+	if ((s = store_stmt(st, sql_part_set, err)) == NULL)
+		return SMS_ESTORE;
+	sqlite3_bind_int64(s, 1, *id);
+	sqlite3_bind_int(s, 2, seq);
+	sqlite3_bind_int(s, 3, (int)state);
+	sqlite3_bind_int64(s, 4, at > 0 ? at : store_now());
+	if ((rc = store_exec_stmt(st, s, err, _("updating a message"))) < 0)
+		return rc;
+	if (state == MSG_DELIVERED) {
+		if ((s = store_stmt(st, sql_parts_count, err)) == NULL)
+			return SMS_ESTORE;
+		sqlite3_bind_int64(s, 1, *id);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			rc = store_sql_err(st, err, _("reading a message"));
+			sqlite3_reset(s);
+			return rc;
+		}
+		total = sqlite3_column_int(s, 0);
+		delivered = sqlite3_column_int(s, 1);
+		sqlite3_reset(s);
+		if (delivered < total)
+			return 0;	/* the others are still on their way */
+	}
+	/* Sent, undelivered and failed: one part is enough to say so. */
+	return move(st, *id, state, error_code, error_text, at, err);
+}
+
+int
+store_message_part_state(struct store *st, const char *backend, int64_t id,
+    const char *part_ref, enum msg_state state, int error_code,
+    const char *error_text, int64_t at, int64_t *out_id,
+    struct sms_err *err)
+{
+	bool found;
+	int rc, crc;
+
+	if (backend == NULL || part_ref == NULL)
+		return sms_err_set(err, SMS_EINVAL, "part_state: no reference");
+	if ((rc = store_tx_begin(st, err)) < 0)
+		return rc;
+	rc = part_move(st, backend, &id, part_ref, state, error_code,
+	    error_text, at, &found, err);
+	if (rc < 0 || found)
+		goto out;
+	/* No parts: a message of one part, named by id or its reference. */
+	if (id == 0 && (rc = find_by_ref(st, backend, part_ref, &id,
+	    err)) < 0)
+		goto out;
+	if (id == 0) {
+		rc = sms_err_set(err, SMS_ENOENT,
+		    _("no message sent through %s has reference %s"),
+		    backend, part_ref);
+		goto out;
+	}
+	rc = move(st, id, state, error_code, error_text, at, err);
+out:
+	if (rc < 0) {
+		store_tx_rollback(st);
+		return rc;
+	}
+	if (out_id != NULL)
+		*out_id = id;
 	if ((crc = store_tx_commit(st, err)) < 0)
 		return crc;
 	return rc;

@@ -98,7 +98,8 @@ int store_message_next_due(struct store *st, const char *backend,
 
 /*
  * The backend accepted message id: sending -> submitted, remote_ref and
- * submitted_at recorded.  Returns 1 if moved, 0 if the state did not allow
+ * submitted_at recorded; a comma-joined remote_ref ("12,13") records one
+ * part per reference for store_message_part_state().  Returns 1 if moved, 0 if the state did not allow
  * it (the reference is still recorded), SMS_ENOENT when no such message.
  */
 int store_message_submitted(struct store *st, int64_t id,
@@ -124,6 +125,22 @@ int store_message_set_state(struct store *st, int64_t id,
 int store_message_set_state_by_ref(struct store *st, const char *backend,
     const char *remote_ref, enum msg_state state, int error_code,
     const char *error_text, int64_t at, int64_t *id, struct sms_err *err);
+
+/*
+ * A report about one part of a message sent in several (a modem's
+ * reference of one part: "13" of "12,13,14").  id names the message when
+ * the backend knows it, 0 looks for the newest message of backend still
+ * waiting for a part with that reference.  The part takes state, then the
+ * message moves as the parts together say: delivered once every part is,
+ * sent, undelivered or failed as soon as one part is.  A message of one
+ * part (no parts recorded) moves at once, found by id or by remote_ref.
+ * *id_out (may be NULL) gets the message's id.  Returns 1 if the message
+ * moved, 0 if not (yet), SMS_ENOENT when nothing matches.
+ */
+int store_message_part_state(struct store *st, const char *backend,
+    int64_t id, const char *part_ref, enum msg_state state, int error_code,
+    const char *error_text, int64_t at, int64_t *id_out,
+    struct sms_err *err);
 
 /*
  * A transient failure: sending -> queued with next_attempt_at and the

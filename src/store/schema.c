@@ -219,15 +219,48 @@ static const char v1[] =
 	");"
 	"CREATE INDEX backend_events_at ON backend_events (backend, at);";
 
+/*
+ * Version 2: the parts of a multi-part outgoing message, each with the
+ * reference its status report will carry (a modem's TP-MR), so a report
+ * finds its message after a restart and the message is delivered only
+ * once every part is.  Messages in flight keep their parts: the
+ * comma-joined remote_ref ("12,13,14") is split here.
+ */
+static const char v2[] =
+	"CREATE TABLE message_parts ("
+	"  message_id INTEGER NOT NULL"
+	"    REFERENCES messages (id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  backend TEXT NOT NULL,"
+	"  remote_ref TEXT NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  state_at INTEGER,"
+	"  PRIMARY KEY (message_id, seq)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX message_parts_ref"
+	"  ON message_parts (backend, remote_ref, message_id);"
+	"WITH RECURSIVE split (id, backend, seq, ref, rest) AS ("
+	"  SELECT id, backend, 0, '', remote_ref || ',' FROM messages"
+	"  WHERE direction = 1 AND state IN (3, 4) AND backend IS NOT NULL"
+	"  AND instr(remote_ref, ',') > 0"
+	"  UNION ALL"
+	"  SELECT id, backend, seq + 1, substr(rest, 1, instr(rest, ',') - 1),"
+	"  substr(rest, instr(rest, ',') + 1) FROM split WHERE rest <> ''"
+	")"
+	"INSERT INTO message_parts (message_id, seq, backend, remote_ref, state)"
+	"  SELECT id, seq, backend, ref, 3 FROM split WHERE seq > 0;";
+
 /* steps[i] takes a store from version i to version i + 1. */
 static const char *const steps[] = {
 	v1,
+	v2,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,
     "one migration step per schema version");
-_Static_assert(MSG_QUEUED == 1 && MSG_SENDING == 2 && MSG_IN == 0,
-    "the schema's partial indexes name these values");
+_Static_assert(MSG_QUEUED == 1 && MSG_SENDING == 2 && MSG_IN == 0 &&
+    MSG_SUBMITTED == 3 && MSG_SENT == 4 && MSG_OUT == 1,
+    "the schema's partial indexes and steps name these values");
 
 static int
 user_version(struct store *st, int *out, struct sms_err *err)
