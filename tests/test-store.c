@@ -476,6 +476,24 @@ test_store_conversation_pages(void **state)
 		store_messages_fini(&page);
 	}
 	assert_int_equal(total, 25);
+	/* Forward again from the oldest: pages in order, nothing twice. */
+	total = 0;
+	last = 0;
+	for (;;) {
+		assert_int_equal(store_message_page_after(f->st, tid, last, 10,
+		    &page, NULL), 0);
+		if (page.n == 0)
+			break;
+		for (i = 0; i < page.n; i++) {
+			assert_true(page.v[i].id > last);
+			last = page.v[i].id;
+		}
+		if (total == 0)
+			assert_string_equal(page.v[0].body, "message 0");
+		total += page.n;
+		store_messages_fini(&page);
+	}
+	assert_int_equal(total, 25);
 }
 
 static void

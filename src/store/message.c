@@ -31,6 +31,9 @@ static const char sql_get[] =
 static const char sql_page[] =
 	"SELECT " MSG_COLS " WHERE m.thread_id = ?1 AND m.id < ?2"
 	" ORDER BY m.id DESC LIMIT ?3";
+static const char sql_page_after[] =
+	"SELECT " MSG_COLS " WHERE m.thread_id = ?1 AND m.id > ?2"
+	" ORDER BY m.id LIMIT ?3";
 static const char sql_sending[] =
 	"SELECT " MSG_COLS " WHERE m.state = 2"
 	" AND (?1 IS NULL OR m.backend = ?1) ORDER BY m.id";
@@ -264,6 +267,23 @@ store_message_page(struct store *st, int64_t thread_id, int64_t before_id,
 		out->v[out->n - 1 - i] = tmp;
 	}
 	return 0;
+}
+
+int
+store_message_page_after(struct store *st, int64_t thread_id,
+    int64_t after_id, size_t limit, struct store_messages *out,
+    struct sms_err *err)
+{
+	sqlite3_stmt *s;
+
+	out->v = NULL;
+	out->n = 0;
+	if ((s = store_stmt(st, sql_page_after, err)) == NULL)
+		return SMS_ESTORE;
+	sqlite3_bind_int64(s, 1, thread_id);
+	sqlite3_bind_int64(s, 2, after_id);
+	sqlite3_bind_int64(s, 3, limit > 0 ? (int64_t)limit : 100);
+	return read_rows(st, s, out, err);
 }
 
 int

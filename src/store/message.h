@@ -214,4 +214,12 @@ int store_message_page(struct store *st, int64_t thread_id,
     int64_t before_id, size_t limit, struct store_messages *out,
     struct sms_err *err);
 
+/*
+ * The other direction: the oldest limit messages of thread with id above
+ * after_id, oldest first; to page forward, pass the last row's id.
+ */
+int store_message_page_after(struct store *st, int64_t thread_id,
+    int64_t after_id, size_t limit, struct store_messages *out,
+    struct sms_err *err);
+
 #endif

@@ -113,6 +113,12 @@ insert_msgs(struct view_conv *c, struct store_messages *p, bool front)
 	p->n = 0;
 }
 
+static long
+max_off(const struct view_conv *c)
+{
+	return c->total_lines > c->h ? c->total_lines - c->h : 0;
+}
+
 /* Load the newest page (before_id 0) or the one ending at before_id. */
 static int
 load_latest(struct view_conv *c, int64_t before_id)
@@ -138,6 +144,32 @@ load_latest(struct view_conv *c, int64_t before_id)
 	return 0;
 }
 
+/* Load the oldest page: the top of the conversation without paging
+ * through all of it. */
+static int
+load_first(struct view_conv *c)
+{
+	struct tui *t = c->v.tui;
+	struct store_messages p;
+	struct sms_err err;
+	size_t got;
+
+	sms_err_clear(&err);
+	if (store_message_page_after(tui_store(t), c->thread_id, 0, PAGE,
+	    &p, &err) < 0) {
+		tui_error(t, "%s", err.msg);
+		return -1;
+	}
+	free_msgs(c);
+	got = p.n;
+	insert_msgs(c, &p, false);
+	c->older = false;
+	c->newer = got == PAGE;
+	relayout(c);
+	c->off = max_off(c);
+	return 0;
+}
+
 /* Page back: older messages in front; the newest drop off past the cap. */
 static void
 load_older(struct view_conv *c)
@@ -158,15 +190,60 @@ load_older(struct view_conv *c)
 	got = p.n;
 	insert_msgs(c, &p, true);
 	c->older = got == PAGE;
+	relayout(c);
 	if (c->n > WINDOW_MAX) {
+		/* off counts from the bottom: the rows dropped there come
+		 * off it, so the view stays on the same messages. */
 		drop = c->n - WINDOW_MAX;
 		while (drop-- > 0) {
+			c->off -= c->lines[c->n - 1];
 			store_message_fini(&c->msgs[c->n - 1]);
 			c->n--;
 		}
+		if (c->off < 0)
+			c->off = 0;
 		c->newer = true;
+		relayout(c);
 	}
+}
+
+/* Page forward (the window was cut or opened at a search hit): newer
+ * messages behind, the oldest drop off past the cap.  The rows shown stay
+ * where they are: off grows by the rows added below them. */
+static void
+load_newer(struct view_conv *c)
+{
+	struct tui *t = c->v.tui;
+	struct store_messages p;
+	struct sms_err err;
+	long before = c->total_lines;
+	size_t got, drop, i;
+
+	if (!c->newer || c->n == 0)
+		return;
+	sms_err_clear(&err);
+	if (store_message_page_after(tui_store(t), c->thread_id,
+	    c->msgs[c->n - 1].id, PAGE, &p, &err) < 0) {
+		tui_error(t, "%s", err.msg);
+		return;
+	}
+	got = p.n;
+	insert_msgs(c, &p, false);
+	c->newer = got == PAGE;
 	relayout(c);
+	c->off += c->total_lines - before;
+	if (c->n > WINDOW_MAX) {
+		/* Rows dropped at the top leave off, counted from the
+		 * bottom, as it is. */
+		drop = c->n - WINDOW_MAX;
+		for (i = 0; i < drop; i++)
+			store_message_fini(&c->msgs[i]);
+		memmove(c->msgs, c->msgs + drop,
+		    (c->n - drop) * sizeof *c->msgs);
+		c->n -= drop;
+		c->older = true;
+		relayout(c);
+	}
 }
 
 static void
@@ -194,12 +271,6 @@ mark_read(struct view_conv *c)
 	}
 }
 
-static long
-max_off(const struct view_conv *c)
-{
-	return c->total_lines > c->h ? c->total_lines - c->h : 0;
-}
-
 /* Scroll by delta rows (positive: back in time), paging as needed. */
 static void
 scroll_by(struct view_conv *c, long delta)
@@ -215,15 +286,14 @@ scroll_by(struct view_conv *c, long delta)
 	}
 	if (c->off > max_off(c))
 		c->off = max_off(c);
-	if (c->off < 0) {
-		c->off = 0;
-		if (c->newer) {
-			/* The window was cut: go back to the newest. */
-			load_latest(c, 0);
-			tui_message(c->v.tui, "%s",
-			    _("Showing the newest messages."));
-		}
+	while (c->off < 0 && c->newer) {
+		before = c->off;
+		load_newer(c);
+		if (c->off == before)
+			break;
 	}
+	if (c->off < 0)
+		c->off = 0;
 }
 
 static const char *
@@ -403,7 +473,10 @@ conv_key(struct view *v, enum keymap_action action, int key)
 		scroll_by(c, -(c->h > 2 ? c->h - 2 : 1));
 		return VIEW_REDRAW;
 	case KEYMAP_TOP:
-		scroll_by(c, c->total_lines);
+		if (c->older)
+			load_first(c);
+		else
+			c->off = max_off(c);
 		return VIEW_REDRAW;
 	case KEYMAP_BOTTOM:
 		if (c->newer)
