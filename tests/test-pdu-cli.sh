@@ -106,4 +106,39 @@ printf 'from stdin\n' | "$SI" segments >"$TMPD/out" 2>&1
 expect_grep 'characters: 10' "$TMPD/out" "segments stdin drops the newline"
 expect_status 65 "segments bad UTF-8" "$SI" segments "$(printf 'a\377')"
 expect_grep 'byte 1' "$TMPD/err" "bad UTF-8 names the byte"
+
+# National language shift tables (Turkish locking + single shift) and an
+# unknown table identifier.
+TR=400B916303214365F700006211324150600A10062501012401019C74879D066DCE
+expect_status 0 "decode turkish" "$SI" pdu decode "$TR"
+expect_grep 'Turkish locking shift (1), Turkish single shift (1)' "$TMPD/out" \
+    "decode names the language tables"
+expect_grep 'Şişli ğ' "$TMPD/out" "decode reads the Turkish tables"
+expect_status 0 "decode unknown language" "$SI" pdu decode \
+    400B916303214365F700006211324150600A070324010EE0A401
+expect_grep 'single shift 14 (no such table' "$TMPD/out" \
+    "an unknown table is named"
+expect_status 0 "decode --json turkish" "$SI" pdu decode --json "$TR"
+if [ -n "${PYTHON3:-}" ]; then
+	expect_json "$TMPD/out" 0 'o["language"]["locking"]["code"]' tr \
+	    "json locking language"
+	expect_json "$TMPD/out" 0 'o["language"]["single"]["applied"]' True \
+	    "json single shift applied"
+	expect_json "$TMPD/out" 0 'o["text"]' 'Şişli ğ' "json turkish text"
+fi
+
+# 8-bit data: a hex dump, data_hex, and text when it is text.
+BIN8=00040B916303214365F700F56211324150600A0A0A1B2C3D4E5F60718293
+expect_status 0 "decode 8-bit" "$SI" pdu decode "$BIN8"
+expect_grep '0000  0A 1B 2C 3D 4E 5F 60 71 82 93 .*|..,=N_`q..|' "$TMPD/out" \
+    "8-bit data as a hex dump"
+expect_status 0 "decode --json 8-bit" "$SI" pdu decode --json "$BIN8" \
+    00040B916303214365F700046211324150600A0548656C6C6F
+if [ -n "${PYTHON3:-}" ]; then
+	expect_json "$TMPD/out" 0 'o["data_hex"]' 0A1B2C3D4E5F60718293 \
+	    "json data_hex"
+	expect_json "$TMPD/out" 0 'o["text"]' None "binary 8-bit has no text"
+	expect_json "$TMPD/out" 1 'o["text"]' Hello "8-bit text shown as text"
+fi
+
 finish

@@ -12,9 +12,11 @@
 #include <cmocka.h>
 
 #include "codec/concat.h"
+#include "codec/gsm7.h"
 #include "codec/pdu.h"
 #include "codec/segment.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 struct decode_case {
 	const char *name;
@@ -478,6 +480,194 @@ test_pdu_mti1_received(void **state)
 	assert_non_null(strstr(err.msg, "over 140"));
 }
 
+/*
+ * An SMS-DELIVER (no SMSC) from +36301234567 with the UDH udh[0..udhl)
+ * and the septets sept[0..n) packed after it, as hex into out.
+ */
+static void
+deliver_with_udh(const uint8_t *udh, size_t udhl, const uint8_t *sept,
+    size_t n, char *out)
+{
+	uint8_t b[PDU_MAX_BYTES];
+	size_t len = 0, fill, hsept, i;
+	static const uint8_t head[] = { 0x40, 0x0b, 0x91, 0x63, 0x03, 0x21,
+		0x43, 0x65, 0xf7, 0x00, 0x00, 0x62, 0x11, 0x32, 0x41, 0x50,
+		0x60, 0x0a };
+
+	memcpy(b, head, sizeof head);
+	len = sizeof head;
+	fill = (7 - ((udhl + 1) * 8) % 7) % 7;
+	hsept = ((udhl + 1) * 8 + fill) / 7;
+	b[len++] = (uint8_t)(hsept + n);
+	b[len++] = (uint8_t)udhl;
+	memcpy(b + len, udh, udhl);
+	len += udhl;
+	len += gsm7_pack(sept, n, (unsigned)fill, b + len);
+	for (i = 0; i < len; i++)
+		snprintf(out + 2 * i, 3, "%02X", b[i]);
+}
+
+static void
+test_pdu_language_shift(void **state)
+{
+	/* "Şişli ğ" in Turkish: locking 1C 69 1D 6C 69 20, single 1B 67. */
+	static const uint8_t tr[] = { 0x1c, 0x69, 0x1d, 0x6c, 0x69, 0x20,
+		0x1b, 0x67 };
+	static const uint8_t both[] = { 0x25, 0x01, 0x01, 0x24, 0x01, 0x01 };
+	static const uint8_t lock_only[] = { 0x25, 0x01, 0x01 };
+	static const uint8_t es[] = { 0x24, 0x01, 0x02 };
+	static const uint8_t unknown[] = { 0x25, 0x01, 0x02, 0x24, 0x01, 0x0e };
+	static const uint8_t concat_pt[] = { 0x00, 0x03, 0x42, 0x02, 0x01,
+		0x25, 0x01, 0x03, 0x24, 0x01, 0x03 };
+	/* "Ação" in Spanish single shift has no ã: "Año ç Á". */
+	static const uint8_t es_text[] = { 0x41, 0x7d, 0x6f, 0x20, 0x1b, 0x09,
+		0x20, 0x1b, 0x41 };
+	/* Portuguese "Ação ∞ Φ": locking 41 09 7B 6F 20 15, single 1B 12. */
+	static const uint8_t pt[] = { 0x41, 0x09, 0x7b, 0x6f, 0x20, 0x15,
+		0x20, 0x1b, 0x12 };
+	char hex[2 * PDU_MAX_BYTES + 1];
+	struct pdu_msg m;
+
+	deliver_with_udh(both, sizeof both, tr, sizeof tr, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_int_equal(m.lang_locking, 1);
+	assert_int_equal(m.lang_single, 1);
+	assert_string_equal(m.text, "\xc5\x9ei\xc5\x9fli \xc4\x9f");
+	/* Locking only: ESC 67 is the default extension table's (none:
+	   the locking table's 'g'). */
+	deliver_with_udh(lock_only, sizeof lock_only, tr, sizeof tr, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_int_equal(m.lang_locking, 1);
+	assert_int_equal(m.lang_single, -1);
+	assert_string_equal(m.text, "\xc5\x9ei\xc5\x9fli g");
+	deliver_with_udh(es, sizeof es, es_text, sizeof es_text, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_int_equal(m.lang_single, 2);
+	assert_string_equal(m.text, "A\xc3\xb1o \xc3\xa7 \xc3\x81");
+	/* Unknown: Spanish has no locking table, 14 is not assigned: the
+	   default tables, and the identifiers are still reported. */
+	deliver_with_udh(unknown, sizeof unknown, tr, sizeof tr, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_int_equal(m.lang_locking, 2);
+	assert_int_equal(m.lang_single, 14);
+	assert_false(gsm7_lang_has_locking(2));
+	assert_string_equal(m.text, "\xc3\x86i\xc3\xa6li g");
+	/* With a concatenation element first; fill bits after 12 octets. */
+	deliver_with_udh(concat_pt, sizeof concat_pt, pt, sizeof pt, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_true(m.concat.present);
+	assert_int_equal(m.concat.ref, 0x42);
+	assert_int_equal(m.lang_locking, 3);
+	assert_string_equal(m.text,
+	    "A\xc3\xa7\xc3\xa3o \xe2\x88\x9e \xce\xa6");
+	/* No language element: -1. */
+	deliver_with_udh(NULL, 0, tr, sizeof tr, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_int_equal(m.lang_locking, -1);
+	assert_int_equal(m.lang_single, -1);
+}
+
+/* Random texts in each language's tables decode to what was packed. */
+static void
+test_pdu_language_random(void **state)
+{
+	uint8_t udh[6] = { 0x25, 0x01, 0, 0x24, 0x01, 0 }, sept[160], s;
+	char hex[2 * PDU_MAX_BYTES + 1], want[PDU_TEXT_MAX], tmp[UTF8_MAX];
+	unsigned seed = 7, round, id, lock;
+	size_t n, len, k;
+	struct pdu_msg m;
+	uint32_t cp;
+
+	for (round = 0; round < 600; round++) {
+		id = 1 + round % GSM7_LANG_MAX;
+		lock = gsm7_lang_has_locking(id) ? id : 0;
+		udh[2] = (uint8_t)lock;
+		udh[5] = (uint8_t)id;
+		n = 0;
+		len = 0;
+		seed = seed * 1103515245 + 12345;
+		while (n < 150 - (seed >> 20) % 100) {
+			seed = seed * 1103515245 + 12345;
+			s = (uint8_t)((seed >> 16) % 128);
+			if (s == GSM7_ESC)
+				continue;
+			/* One in four from the single shift table. */
+			if ((seed >> 12) % 4 == 0) {
+				cp = gsm7_lang_ext_to_cp(s, lock, id);
+				sept[n++] = GSM7_ESC;
+			} else
+				cp = gsm7_lang_to_cp(s, lock);
+			sept[n++] = s;
+			k = utf8_encode(cp, tmp);
+			memcpy(want + len, tmp, k);
+			len += k;
+		}
+		want[len] = '\0';
+		deliver_with_udh(lock ? udh : udh + 3, lock ? 6 : 3, sept, n,
+		    hex);
+		assert_int_equal(pdu_decode_hex(hex, strlen(hex),
+		    PDU_SMSC_ABSENT, &m, NULL), 0);
+		assert_string_equal(m.text, want);
+		assert_int_equal(m.data_len, n);
+	}
+}
+
+/* 8-bit data: text when it is text, else a placeholder with its bytes. */
+static void
+test_pdu_8bit_display(void **state)
+{
+	struct pdu_msg m;
+	char out[128];
+	const char *hex;
+
+	/* DCS 04, "Hello" in 8-bit. */
+	hex = "00040B916303214365F700046211324150600A0548656C6C6F";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_int_equal(m.encoding, SMS_ENC_8BIT);
+	assert_string_equal(m.text, "");
+	assert_true(pdu_data_is_text(&m));
+	assert_string_equal(pdu_data_text(&m, out, sizeof out), "Hello");
+	/* UTF-8 "é ok\n" in 8-bit is text too. */
+	hex = "00040B916303214365F700046211324150600A06C3A9206F6B0A";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_string_equal(pdu_data_text(&m, out, sizeof out), "\xc3\xa9 ok\n");
+	/* Binary: control bytes, a placeholder with the first 8 bytes. */
+	hex = "00040B916303214365F700F56211324150600A0A0A1B2C3D4E5F60718293";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_int_equal(m.msg_class, 1);
+	assert_false(pdu_data_is_text(&m));
+	assert_string_equal(pdu_data_text(&m, out, sizeof out),
+	    "[8-bit data, 10 bytes: 0A1B2C3D4E5F6071\xe2\x80\xa6]");
+	/* Bad UTF-8 and short. */
+	hex = "00040B916303214365F700046211324150600A02C328";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_string_equal(pdu_data_text(&m, out, sizeof out),
+	    "[8-bit data, 2 bytes: C328]");
+	/* Empty, and a tiny buffer. */
+	hex = "00040B916303214365F700046211324150600A00";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_string_equal(pdu_data_text(&m, out, sizeof out),
+	    "[8-bit data, 0 bytes]");
+	assert_string_equal(pdu_data_text(&m, out, 4), "[8-");
+	/* GSM-7 gives its text; compressed a placeholder. */
+	hex = "00040B916407281553F800220211324150600A0401020304";
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
+	    NULL), 0);
+	assert_string_equal(pdu_data_text(&m, out, sizeof out),
+	    "[compressed text, 4 bytes]");
+}
+
 /* Encode, decode every part, join: the text comes back. */
 static void
 roundtrip(const char *text, unsigned flags, uint16_t ref)
@@ -571,6 +761,9 @@ main(void)
 		cmocka_unit_test(test_pdu_dcs_and_udh),
 		cmocka_unit_test(test_pdu_modem_helpers),
 		cmocka_unit_test(test_pdu_mti1_received),
+		cmocka_unit_test(test_pdu_language_shift),
+		cmocka_unit_test(test_pdu_language_random),
+		cmocka_unit_test(test_pdu_8bit_display),
 		cmocka_unit_test(test_pdu_encode_known),
 		cmocka_unit_test(test_pdu_encode_table),
 		cmocka_unit_test(test_pdu_encode_errors),

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "codec/concat.h"
+#include "codec/gsm7.h"
 #include "codec/pdu.h"
 #include "codec/segment.h"
 #include "cli/cmd.h"
@@ -96,6 +97,19 @@ json_address(const struct pdu_address *a)
 	    pdu_number_type_name(a->type));
 }
 
+/* A national language shift the UDH names: id, code, whether applied. */
+static json_t *
+json_lang(int id, bool applied)
+{
+	const char *code;
+
+	if (id < 0)
+		return json_null();
+	code = gsm7_lang_code((unsigned)id);
+	return json_pack("{s:i, s:o, s:b}", "id", id, "code", code != NULL ?
+	    json_string(code) : json_null(), "applied", applied);
+}
+
 /* One decoded PDU as the object documented in sms-inbox(1). */
 static json_t *
 pdu_json(const struct pdu_msg *m, const char *text)
@@ -125,9 +139,21 @@ pdu_json(const struct pdu_msg *m, const char *text)
 		    m->udh_len));
 	}
 	json_object_set_new(o, "udh", udh);
+	if (m->lang_locking >= 0 || m->lang_single >= 0)
+		json_object_set_new(o, "language", json_pack("{s:o, s:o}",
+		    "locking", json_lang(m->lang_locking,
+		    m->lang_locking >= 0 &&
+		    gsm7_lang_has_locking((unsigned)m->lang_locking)),
+		    "single", json_lang(m->lang_single, m->lang_single >= 0 &&
+		    gsm7_lang_has_single((unsigned)m->lang_single))));
 	if (m->compressed || m->encoding == SMS_ENC_8BIT) {
-		json_object_set_new(o, "text", json_null());
+		/* 8-bit data that is plain UTF-8 text is shown as such. */
+		json_object_set_new(o, "text", pdu_data_is_text(m) ?
+		    json_text((const char *)m->data, m->data_len) :
+		    json_null());
 		json_object_set_new(o, "data", json_hex(m->data,
+		    m->data_len));
+		json_object_set_new(o, "data_hex", json_hex(m->data,
 		    m->data_len));
 		json_object_set_new(o, "compressed",
 		    json_boolean(m->compressed));
@@ -189,6 +215,44 @@ print_address(const char *label, const struct pdu_address *a)
 	free(e);
 }
 
+/* "Turkish locking shift (1)", or what an unknown identifier means. */
+static void
+lang_desc(char *out, size_t size, int id, bool single)
+{
+	const char *name = gsm7_lang_name((unsigned)id);
+	bool has = single ? gsm7_lang_has_single((unsigned)id) :
+	    gsm7_lang_has_locking((unsigned)id);
+
+	if (has)
+		snprintf(out, size, single ? _("%s single shift (%d)") :
+		    _("%s locking shift (%d)"), name, id);
+	else
+		snprintf(out, size, single ? _("single shift %d (no such "
+		    "table: default used)") : _("locking shift %d (no such "
+		    "table: default used)"), id);
+}
+
+/* 8-bit data as a hex dump: offset, 16 bytes in hex, and as ASCII. */
+static void
+print_hexdump(const uint8_t *p, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i += 16) {
+		printf("  %04zX ", i);
+		for (j = i; j < i + 16; j++) {
+			if (j < n)
+				printf(" %02X", p[j]);
+			else
+				printf("   ");
+		}
+		printf("  |");
+		for (j = i; j < i + 16 && j < n; j++)
+			putchar(p[j] >= 0x20 && p[j] < 0x7f ? p[j] : '.');
+		printf("|\n");
+	}
+}
+
 /* One decoded PDU for a person; text may be the joined message's. */
 static void
 pdu_print(const struct pdu_msg *m, const char *text)
@@ -245,17 +309,33 @@ pdu_print(const struct pdu_msg *m, const char *text)
 	if (m->mwi != PDU_MWI_NONE)
 		print_field(_("message waiting:"), m->mwi_active ?
 		    _("indication on") : _("indication off"));
+	if (m->lang_locking >= 0 || m->lang_single >= 0) {
+		char a[128] = "", b[128] = "";
+
+		if (m->lang_locking >= 0)
+			lang_desc(a, sizeof a, m->lang_locking, false);
+		if (m->lang_single >= 0)
+			lang_desc(b, sizeof b, m->lang_single, true);
+		snprintf(line, sizeof line, "%s%s%s", a,
+		    a[0] != '\0' && b[0] != '\0' ? ", " : "", b);
+		print_field(_("language:"), line);
+	}
 	if (m->compressed) {
 		print_field(_("text:"), _("(compressed; not supported)"));
 		return;
 	}
 	if (m->encoding == SMS_ENC_8BIT) {
-		size_t i;
-
-		line[0] = '\0';
-		for (i = 0; i < m->data_len && i < 200; i++)
-			snprintf(line + 2 * i, 3, "%02X", m->data[i]);
+		snprintf(line, sizeof line, P_("%zu byte", "%zu bytes",
+		    m->data_len), m->data_len);
 		print_field(_("data:"), line);
+		print_hexdump(m->data, m->data_len);
+		if (pdu_data_is_text(m)) {
+			snprintf(line, sizeof line, "%.*s", (int)m->data_len,
+			    (const char *)m->data);
+			e = escaped(line);
+			print_field(_("text:"), e);
+			free(e);
+		}
 		return;
 	}
 	e = escaped(text);

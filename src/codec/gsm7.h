@@ -9,6 +9,7 @@
 #ifndef SMS_CODEC_GSM7_H
 #define SMS_CODEC_GSM7_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,5 +59,50 @@ size_t gsm7_unpack(const uint8_t *in, size_t inlen, unsigned fill, size_t n,
  */
 size_t gsm7_to_utf8(const uint8_t *septets, size_t n, char *out,
     size_t outsize);
+
+/*
+ * National language tables (TS 23.038 6.2.1.2.4, Annex A; gsm7-lang.c).
+ * A message names them in its UDH (TS 23.040 9.2.3.24.15 and .16): a
+ * locking shift table replaces the default alphabet, a single shift
+ * table the extension table.  Identifiers: 1 Turkish, 2 Spanish (single
+ * shift only), 3 Portuguese, 4 Bengali, 5 Gujarati, 6 Hindi, 7 Kannada,
+ * 8 Malayalam, 9 Oriya, 10 Punjabi, 11 Tamil, 12 Telugu, 13 Urdu.  In the
+ * functions below a locking or single of 0 -- or any identifier without
+ * such a table -- means the default table.
+ */
+#define GSM7_LANG_MAX 13	/* the highest identifier with a table */
+
+/* "tr", "es", ... for an identifier, NULL for 0 and unknown ones. */
+const char *gsm7_lang_code(unsigned id);
+
+/* "Turkish", ... (English, untranslated), NULL as gsm7_lang_code(). */
+const char *gsm7_lang_name(unsigned id);
+
+/* The identifier of a code such as "tr", or -1. */
+int gsm7_lang_from_code(const char *code);
+
+/* Whether the spec has a locking / single shift table for id. */
+bool gsm7_lang_has_locking(unsigned id);
+bool gsm7_lang_has_single(unsigned id);
+
+/* The code point of septet in the locking shift table (U+0020 when the
+   table leaves the code unassigned). */
+uint32_t gsm7_lang_to_cp(uint8_t septet, unsigned locking);
+
+/*
+ * The code point of GSM7_ESC followed by septet: a code the single shift
+ * table leaves unassigned reads as the locking table's (TS 23.038
+ * 6.2.1.1), ESC ESC as a space.
+ */
+uint32_t gsm7_lang_ext_to_cp(uint8_t septet, unsigned locking,
+    unsigned single);
+
+/* gsm7_from_cp() with these tables: 1, 2 (after GSM7_ESC) or 0. */
+int gsm7_lang_from_cp(uint32_t cp, unsigned locking, unsigned single,
+    uint8_t *septet);
+
+/* gsm7_to_utf8() with these tables. */
+size_t gsm7_to_utf8_lang(const uint8_t *septets, size_t n, unsigned locking,
+    unsigned single, char *out, size_t outsize);
 
 #endif

@@ -1,7 +1,7 @@
 ## src/codec: GSM-7 / UCS-2, PDUs, segments, concatenation (pure logic).
 src_libsmsinbox_la_SOURCES += \
 	src/codec/concat.c src/codec/concat.h \
-	src/codec/gsm7.c src/codec/gsm7.h \
+	src/codec/gsm7.c src/codec/gsm7.h src/codec/gsm7-lang.c \
 	src/codec/pdu.c src/codec/pdu.h \
 	src/codec/segment.c src/codec/segment.h \
 	src/codec/ucs2.c src/codec/ucs2.h

@@ -186,6 +186,62 @@ pdu_time_iso(const struct pdu_time *t, char *out, size_t size)
 	return out;
 }
 
+bool
+pdu_data_is_text(const struct pdu_msg *m)
+{
+	const char *p = (const char *)m->data;
+	size_t i = 0;
+	uint32_t cp;
+	int k;
+
+	if (m->encoding != SMS_ENC_8BIT || m->compressed || m->data_len == 0)
+		return false;
+	while (i < m->data_len) {
+		if ((k = utf8_decode(p + i, m->data_len - i, &cp)) < 0)
+			return false;
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    (cp >= 0x7f && cp < 0xa0))
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
+#define PREVIEW_BYTES 8	/* bytes of 8-bit data a placeholder shows */
+
+char *
+pdu_data_text(const struct pdu_msg *m, char *out, size_t size)
+{
+	char hex[2 * PREVIEW_BYTES + 1];
+	size_t i, n;
+
+	if (size == 0)
+		return out;
+	if (m->compressed)
+		snprintf(out, size, _("[compressed text, %zu bytes]"),
+		    m->data_len);
+	else if (m->encoding != SMS_ENC_8BIT)
+		snprintf(out, size, "%s", m->text);
+	else if (pdu_data_is_text(m))
+		snprintf(out, size, "%.*s", (int)m->data_len,
+		    (const char *)m->data);
+	else {
+		n = m->data_len < PREVIEW_BYTES ? m->data_len : PREVIEW_BYTES;
+		for (i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02X", m->data[i]);
+		hex[2 * n] = '\0';
+		if (n == 0)
+			snprintf(out, size, _("[8-bit data, 0 bytes]"));
+		else
+			/* TRANSLATORS: %zu bytes, then the first of them in
+			   hex; "..." when there are more. */
+			snprintf(out, size, _("[8-bit data, %zu bytes: %s%s]"),
+			    m->data_len, hex,
+			    m->data_len > n ? "\xe2\x80\xa6" : "");
+	}
+	return out;
+}
+
 /* Reading a PDU: position, bounds, and where errors are reported. */
 struct rd {
 	const uint8_t *p;
@@ -455,7 +511,10 @@ udh_parse(struct rd *r, size_t at, struct pdu_msg *m)
 			m->concat.ref = (uint16_t)(h[i + 2] << 8 | h[i + 3]);
 			m->concat.total = h[i + 4];
 			m->concat.seq = h[i + 5];
-		}
+		} else if (iei == 0x24 && ielen == 1)
+			m->lang_single = h[i + 2];
+		else if (iei == 0x25 && ielen == 1)
+			m->lang_locking = h[i + 2];
 		i += 2 + ielen;
 	}
 	return 0;
@@ -510,7 +569,10 @@ rd_user_data(struct rd *r, struct pdu_msg *m, bool udhi)
 		nsept = gsm7_unpack(ud + hdr, octets - hdr, (unsigned)fill,
 		    udl - hsept, m->data);
 		m->data_len = nsept;
-		gsm7_to_utf8(m->data, nsept, m->text, sizeof m->text);
+		gsm7_to_utf8_lang(m->data, nsept,
+		    m->lang_locking > 0 ? (unsigned)m->lang_locking : 0,
+		    m->lang_single > 0 ? (unsigned)m->lang_single : 0,
+		    m->text, sizeof m->text);
 		return 0;
 	}
 	m->data_len = octets - hdr;
@@ -672,6 +734,8 @@ decode_one(const uint8_t *bytes, size_t len, bool smsc, struct pdu_msg *m,
 	memset(m, 0, sizeof *m);
 	m->msg_class = -1;
 	m->vp_minutes = -1;
+	m->lang_locking = -1;
+	m->lang_single = -1;
 	*exact = false;
 	if (smsc) {
 		m->has_smsc = true;

@@ -154,14 +154,38 @@ struct pdu_msg {
 	uint8_t udh[PDU_UD_MAX];	/* the whole UDH, UDHL excluded */
 	size_t udh_len;		/* 0 when there is no UDH */
 	struct pdu_concat concat;
+	/* National language shift tables the UDH names (IEI 25 locking, 24
+	   single; TS 23.040 9.2.3.24.15/16), -1 when it names none.  An
+	   identifier gsm7.h has no such table for is reported here but the
+	   text is read with the default table (gsm7_lang_has_locking()). */
+	int lang_locking;
+	int lang_single;
 	uint8_t data[PDU_DATA_MAX];	/* user data after the UDH: octets for
 					   8-bit and compressed, UTF-16BE for
 					   UCS-2, unpacked septets for GSM-7 */
 	size_t data_len;
-	char text[PDU_TEXT_MAX];	/* UTF-8; "" for 8-bit/compressed; may
-					   hold a lone surrogate (utf8.h) */
+	char text[PDU_TEXT_MAX];	/* UTF-8; "" for 8-bit/compressed
+					   (see pdu_data_text()); may hold
+					   a lone surrogate (utf8.h) */
 	size_t err_offset;	/* on SMS_EDATA: the byte offset named */
 };
+
+/*
+ * Whether m carries 8-bit data that reads as text: valid UTF-8 without
+ * control characters other than tab, CR and LF (some senders put plain
+ * text in 8-bit messages).  False for an empty payload.
+ */
+bool pdu_data_is_text(const struct pdu_msg *m);
+
+/*
+ * The text to show for m in out (size bytes, NUL-terminated; size >= 64
+ * keeps the placeholders whole): m->text for GSM-7 and UCS-2; for 8-bit
+ * data the bytes themselves when pdu_data_is_text(), else a translated
+ * placeholder with the size and the first bytes in hex, "[8-bit data, 42
+ * bytes: 0A1B2C3D4E5F6071...]"; for compressed text "[compressed text,
+ * 12 bytes]".  For the store, the TUI and `pdu decode`.  Returns out.
+ */
+char *pdu_data_text(const struct pdu_msg *m, char *out, size_t size);
 
 /* Whether the input starts with the SMSC address. */
 enum pdu_smsc_mode {

@@ -86,11 +86,9 @@ pdus_decode(const char *hex, int tpdu_len, struct pdus_decoded *out,
 	case PDU_DELIVER:
 		out->kind = PDUS_DELIVER;
 		snprintf(out->from, sizeof out->from, "%s", pm.addr.number);
-		if (pm.encoding == SMS_ENC_8BIT || pm.compressed)
-			snprintf(out->body, sizeof out->body,
-			    _("[binary message, %zu bytes]"), pm.data_len);
-		else
-			snprintf(out->body, sizeof out->body, "%s", pm.text);
+		/* 8-bit data: its text when it is one, else a placeholder
+		   with its size and first bytes. */
+		pdu_data_text(&pm, out->body, sizeof out->body);
 		out->in.from = out->from;
 		out->in.to = NULL;
 		out->in.body = out->body;
