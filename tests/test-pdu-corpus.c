@@ -229,6 +229,12 @@ check(struct record *rec, const char *key, char *val)
 		snprintf(got, sizeof got, "%s", joined);
 		free(joined);
 		ngroup = 0;
+	} else if (strcmp(key, "lang") == 0)
+		snprintf(got, sizeof got, "%d %d", m->lang_locking,
+		    m->lang_single);
+	else if (strcmp(key, "shown") == 0) {
+		unescape(val);
+		pdu_data_text(m, got, sizeof got);
 	} else if (strcmp(key, "mwi") == 0)
 		snprintf(got, sizeof got, "%d %s", (int)m->mwi,
 		    m->mwi_active ? "on" : "off");
