@@ -568,6 +568,182 @@ test_template_limit(void **state)
 	buf_fini(&b);
 }
 
+/* The keyword index and the merge with the other rules keep the list's
+ * order: same keyword twice, keywords around contains/regex rules,
+ * aliases that fold to one word, disabled rules in between. */
+static const struct rule index_fixture[] = {
+	{ .name = "c-price", .enabled = true, .match = RULE_CONTAINS,
+	  .pattern = "price", .reply = "x", .cont = true, .cooldown = -1 },
+	{ .name = "k-price", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "PRICE,Prices", .reply = "x", .cont = true,
+	  .cooldown = -1 },
+	{ .name = "k-off", .enabled = false, .match = RULE_KEYWORD,
+	  .pattern = "price", .reply = "x", .cooldown = -1 },
+	{ .name = "k-price2", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "prices,Príce,PRICE", .reply = "x", .cont = true,
+	  .cooldown = -1 },
+	{ .name = "r-any", .enabled = true, .match = RULE_REGEX,
+	  .pattern = "^\\w+", .reply = "x", .cont = true, .cooldown = -1 },
+	{ .name = "k-price3", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "price", .reply = "x", .cooldown = -1 },
+	{ .name = "k-late", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "price", .reply = "never", .cooldown = -1 },
+	{ .name = "e-stop", .enabled = true, .match = RULE_EXACT,
+	  .pattern = "menu", .reply = "x", .cooldown = -1 },
+	{ .name = "k-menu", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "menu", .reply = "x", .cooldown = -1 },
+	{ .name = "k-vip", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "vip", .tags = "gold", .reply = "x", .cont = true,
+	  .cooldown = -1 },
+	{ .name = "k-new", .enabled = true, .match = RULE_KEYWORD,
+	  .pattern = "vip,new", .first_only = true, .reply = "x",
+	  .cooldown = -1 },
+};
+
+struct facts_ctx {
+	int calls;
+	const char *tag;
+};
+
+static int
+count_facts(void *data, struct rules_input *in)
+{
+	static const char *tags[1];
+	struct facts_ctx *f = data;
+
+	f->calls++;
+	tags[0] = f->tag;
+	in->tags = tags;
+	in->n_tags = f->tag != NULL ? 1 : 0;
+	in->first_message = true;
+	return 0;
+}
+
+static void
+test_rules_index(void **state)
+{
+	static const struct {
+		const char *text, *want, *keyword;
+		int facts;	/* calls of the facts callback */
+	} cases[] = {
+		{ "price?", "c-price k-price k-price2 r-any k-price3",
+		  "price", 0 },
+		{ "Prices", "c-price k-price k-price2 r-any", "price", 0 },
+		{ "PRÍCE list", "c-price k-price k-price2 r-any k-price3",
+		  "price", 0 },
+		{ "the price", "c-price r-any", "price", 0 },
+		{ "menu", "r-any e-stop", NULL, 0 },
+		{ "menu please", "r-any k-menu", NULL, 0 },
+		{ "vip", "r-any k-vip k-new", NULL, 1 },
+		{ "new", "r-any k-new", NULL, 1 },
+		{ "nothing", "r-any", NULL, 0 },
+		{ "...", "", NULL, 0 },
+	};
+	struct rules *rs;
+	struct sms_err err;
+	size_t i;
+
+	assert_int_equal(rules_new(&rs, 0, 0, &err), 0);
+	for (i = 0; i < sizeof index_fixture / sizeof index_fixture[0];
+	    i++) {
+		struct rule r = index_fixture[i];
+
+		r.id = (int64_t)i + 1;
+		if (rules_add(rs, &r, &err) < 0)
+			fail_msg("rule %s: %s", r.name, err.msg);
+	}
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct facts_ctx f = { 0, "gold" };
+		struct rules_input in = {
+			.from = "+36301234567", .text = cases[i].text,
+			.now = MONDAY, .facts = count_facts, .facts_data = &f,
+		};
+		struct rules_result res;
+		char got[512];
+
+		assert_int_equal(rules_eval(rs, &in, &res), 0);
+		describe(&res, got, sizeof got);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu \"%s\": got \"%s\", want \"%s\"", i,
+			    cases[i].text, got, cases[i].want);
+		if (cases[i].keyword != NULL)
+			assert_string_equal(res.outcome[0].keyword,
+			    cases[i].keyword);
+		if (f.calls != cases[i].facts)
+			fail_msg("case %zu \"%s\": facts asked %d times, "
+			    "want %d", i, cases[i].text, f.calls,
+			    cases[i].facts);
+	}
+	/* The keyword reported is the rule's own first matching word. */
+	{
+		struct rules_input in = { .from = "+36301234567",
+			.text = "prices", .now = MONDAY };
+		struct rules_result res;
+
+		assert_int_equal(rules_eval(rs, &in, &res), 0);
+		assert_true(res.n >= 3);
+		assert_string_equal(res.outcome[1].keyword, "Prices");
+		assert_string_equal(res.outcome[2].keyword, "prices");
+	}
+	/* Regexes: what passes them over without PCRE2 never hides a match
+	 * PCRE2 would find (caseless letters with non-ASCII cases: the
+	 * Kelvin sign is K, long s is S; a first or required byte in either
+	 * case; a subject shorter than the least match). */
+	{
+		static const struct {
+			const char *re, *text;
+			bool match;
+		} rc[] = {
+			{ "^kelvin", "\xe2\x84\xaa" "ELVIN", true },
+			{ "kelvin", "x \xe2\x84\xaa" "elvin", true },
+			{ "^s\\d", "\xc5\xbf" "1", true },
+			{ "^order\\s+#?5\\b", "ORDER #5", true },
+			{ "^order\\s+#?5\\b", " order 5", false },
+			{ "^order\\s+#?5\\b", "order 6", false },
+			{ "price of (\\w+)", "PRICE OF X", true },
+			{ "price of (\\w+)", "price o", false },
+			{ "x$", "A X", true },
+			{ "x$", "A Y", false },
+			{ "caf\xc3\xa9", "CAF\xc3\x89!", true },
+			{ "^\xc3\xa1", "\xc3\x81rlista", true },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof rc / sizeof rc[0]; k++) {
+			struct rules *rr;
+			struct rule r = { .id = 1, .name = "re", .enabled = true,
+				.match = RULE_REGEX, .pattern = (char *)rc[k].re,
+				.reply = "x" };
+			struct rules_input in = { .from = "+36301234567",
+				.text = rc[k].text, .now = MONDAY };
+			struct rules_result res;
+
+			assert_int_equal(rules_new(&rr, 0, 0, NULL), 0);
+			assert_int_equal(rules_add(rr, &r, NULL), 0);
+			assert_int_equal(rules_eval(rr, &in, &res), 0);
+			if ((res.n == 1) != rc[k].match)
+				fail_msg("regex %s on \"%s\": %s", rc[k].re,
+				    rc[k].text, res.n ? "matched" : "missed");
+			rules_free(rr);
+		}
+	}
+	/* Folded once by the caller: the same verdicts. */
+	{
+		struct rules_input in = { .from = "+36301234567",
+			.text = "PRÍCE list", .folded = "price list",
+			.now = MONDAY };
+		struct rules_result res;
+		char got[512];
+
+		assert_int_equal(rules_eval(rs, &in, &res), 0);
+		describe(&res, got, sizeof got);
+		assert_string_equal(got,
+		    "c-price k-price k-price2 r-any k-price3");
+		assert_string_equal(res.outcome[2].keyword, "Príce");
+	}
+	rules_free(rs);
+}
+
 static void
 test_rules_many(void **state)
 {
@@ -612,6 +788,7 @@ main(void)
 		cmocka_unit_test(test_template_render_table),
 		cmocka_unit_test(test_template_limit),
 		cmocka_unit_test(test_rules_many),
+		cmocka_unit_test(test_rules_index),
 	};
 
 	setlocale(LC_ALL, "");

@@ -18,6 +18,7 @@
 #include "store/event.h"
 #include "store/fragment.h"
 #include "store/message.h"
+#include "store/rule.h"
 #include "store/schema.h"
 #include "store/search.h"
 #include "store/store.h"
@@ -707,6 +708,48 @@ test_store_data_version(void **state)
 	store_close(other);
 }
 
+/* The rules generation moves with every rule change, ours or another
+ * connection's, even when it is read from cache in between; a change
+ * rolled back is forgotten. */
+static void
+test_store_rules_generation(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other;
+	struct store_rule r = { .name = "info", .enabled = true,
+		.match_kind = "keyword", .pattern = "INFO", .aliases = "",
+		.reply = "hi", .cooldown = -1 };
+	int64_t g0, g1, g2, g3, g4, id;
+
+	assert_int_equal(store_rules_generation(f->st, &g0, NULL), 0);
+	assert_int_equal(store_rules_generation(f->st, &g1, NULL), 0);
+	assert_true(g1 == g0);
+	assert_int_equal(store_rule_add(f->st, &r, &id, NULL), 0);
+	assert_int_equal(store_rules_generation(f->st, &g1, NULL), 0);
+	assert_true(g1 != g0);
+	/* Other rows do not move it. */
+	queue(f->st, "+36301234567", "not a rule");
+	assert_int_equal(store_rules_generation(f->st, &g2, NULL), 0);
+	assert_true(g2 == g1);
+	/* Another connection's change. */
+	assert_int_equal(store_open(&other, f->path, NULL, NULL), 0);
+	assert_int_equal(store_rule_set_enabled(other, id, false, NULL), 0);
+	assert_int_equal(store_rules_generation(f->st, &g2, NULL), 0);
+	assert_true(g2 != g1);
+	/* Ours inside a transaction rolled back, then another's. */
+	assert_int_equal(store_tx_begin(f->st, NULL), 0);
+	assert_int_equal(store_rule_set_enabled(f->st, id, true, NULL), 0);
+	assert_int_equal(store_rules_generation(f->st, &g3, NULL), 0);
+	assert_true(g3 != g2);
+	store_tx_rollback(f->st);
+	assert_int_equal(store_rules_generation(f->st, &g3, NULL), 0);
+	assert_true(g3 == g2);
+	assert_int_equal(store_rule_set_enabled(other, id, true, NULL), 0);
+	assert_int_equal(store_rules_generation(f->st, &g4, NULL), 0);
+	assert_true(g4 != g3);
+	store_close(other);
+}
+
 static void
 test_store_transactions_nest(void **state)
 {
@@ -891,6 +934,7 @@ main(void)
 		T(test_store_fragments),
 		T(test_store_events),
 		T(test_store_data_version),
+		T(test_store_rules_generation),
 		T(test_store_transactions_nest),
 	};
 

@@ -33,6 +33,8 @@
 #include "util/loop.h"
 
 #define INBOUND_REPLY_MAX 1600
+/* A folded message: the longest concatenated SMS, a few times over. */
+#define INBOUND_FOLDED_MAX (256 * 1024)
 #define INBOUND_OWN_MAX 16
 
 #define DEFAULT_STOP "STOP,STOPALL,UNSUBSCRIBE,CANCEL,END,QUIT"
@@ -76,27 +78,23 @@ inbound_rules_reload(struct engine *e, bool force)
 	return 0;
 }
 
-/* Whether the folded, trimmed text is one of the words in list. */
+/* Whether the folded text, trimmed, is one of the words in list. */
 static bool
-is_word(const char *text, const char *list)
+is_word(const char *folded, const char *list)
 {
-	struct buf t, w;
-	const char *p = list;
+	struct buf w;
+	const char *p = list, *text;
 	size_t len;
 	bool hit = false;
 
-	buf_init(&t, 256);
-	if (fold_text(&t, text, strlen(text)) < 0 || t.data == NULL) {
-		buf_fini(&t);
-		return false;
-	}
 	/* trim blanks and trailing punctuation: "Stop." is STOP */
-	len = t.len;
-	while (len > 0 && (isspace((unsigned char)t.data[len - 1]) ||
-	    strchr(".!", t.data[len - 1]) != NULL))
+	text = folded + strspn(folded, " \t\r\n");
+	len = strlen(text);
+	while (len > 0 && (isspace((unsigned char)text[len - 1]) ||
+	    strchr(".!", text[len - 1]) != NULL))
 		len--;
-	t.data[len] = '\0';
-	text = t.data + strspn(t.data, " \t\r\n");
+	if (len > 64)
+		return false;	/* no STOP word is that long */
 	while (!hit && p != NULL) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
@@ -109,12 +107,11 @@ is_word(const char *text, const char *list)
 			n--;
 		buf_init(&w, 256);
 		if (n > 0 && fold_text(&w, p, n) == 0 && w.data != NULL &&
-		    strcmp(w.data, text) == 0)
+		    w.len == len && memcmp(w.data, text, len) == 0)
 			hit = true;
 		buf_fini(&w);
 		p = comma ? comma + 1 : NULL;
 	}
-	buf_fini(&t);
 	return hit;
 }
 
@@ -138,7 +135,7 @@ queue_reply(struct engine *e, const char *peer, const char *body,
  * rules are not asked), 0 when not, negative on a store error.
  */
 static int
-opt_words(struct engine *e, const char *peer, const char *text,
+opt_words(struct engine *e, const char *peer, const char *folded,
     bool answerable, bool *queued, struct sms_err *err)
 {
 	const char *stop = conf_get_str(e->cfg, "autoreply", "stop_words",
@@ -150,7 +147,7 @@ opt_words(struct engine *e, const char *peer, const char *text,
 	bool out = false;
 	int rc;
 
-	if (is_word(text, stop)) {
+	if (is_word(folded, stop)) {
 		if ((rc = store_optout_get(e->st, peer, &out, NULL, err)) < 0)
 			return rc;
 		if ((rc = store_optout_set(e->st, peer, true, 0, err)) < 0)
@@ -168,7 +165,7 @@ opt_words(struct engine *e, const char *peer, const char *text,
 		}
 		return 1;
 	}
-	if (is_word(text, start)) {
+	if (is_word(folded, start)) {
 		if ((rc = store_optout_get(e->st, peer, &out, NULL, err)) < 0)
 			return rc;
 		if (!out)
@@ -186,7 +183,7 @@ opt_words(struct engine *e, const char *peer, const char *text,
 		}
 		return 1;
 	}
-	if (is_word(text, help)) {
+	if (is_word(folded, help)) {
 		if (answerable) {
 			rc = queue_reply(e, peer, conf_get_str(e->cfg,
 			    "autoreply", "help_reply", _("Reply STOP to "
@@ -243,19 +240,58 @@ own_numbers(struct engine *e, const char *to, const char **v, char *buf,
 	return n;
 }
 
-/* Run the rules for a new message, inside the transaction. */
-static int
-apply_rules(struct engine *e, const struct store_message *m, bool *queued,
-    struct sms_err *err)
-{
+/* What the rules may need of the store about the message's sender,
+ * looked up once and only when needed. */
+struct facts_ctx {
+	struct engine *e;
+	const struct store_message *m;
 	struct store_contact c;
+	bool looked;		/* c was looked up */
+	bool have_contact;	/* and found */
+	struct sms_err *err;
+};
+
+static void
+facts_contact(struct facts_ctx *f)
+{
+	if (f->looked)
+		return;
+	f->looked = true;
+	f->have_contact = store_contact_find_number(f->e->st, f->m->peer,
+	    &f->c, NULL) == 0;
+}
+
+static int
+facts_cb(void *data, struct rules_input *in)
+{
+	struct facts_ctx *f = data;
 	struct store_messages page;
+
+	facts_contact(f);
+	if (f->have_contact) {
+		in->tags = (const char *const *)f->c.tags.v;
+		in->n_tags = f->c.tags.n;
+	}
+	if (store_message_page(f->e->st, f->m->thread_id, 0, 2, &page,
+	    f->err) < 0)
+		return f->err->code;
+	in->first_message = page.n <= 1;
+	store_messages_fini(&page);
+	return 0;
+}
+
+/* Run the rules for a new message (folded: its text folded), inside
+ * the transaction. */
+static int
+apply_rules(struct engine *e, const struct store_message *m,
+    const char *folded, bool *queued, struct sms_err *err)
+{
 	struct rules_result res;
 	struct hits_ctx hc = { e, m->peer };
+	struct facts_ctx fc;
 	struct rules_input in;
 	const char *own[INBOUND_OWN_MAX];
 	char ownbuf[512];
-	bool have_contact;
 	int64_t now = loop_wall_now();
 	size_t i;
 	int rc;
@@ -264,25 +300,22 @@ apply_rules(struct engine *e, const struct store_message *m, bool *queued,
 	inbound_rules_reload(e, false);
 	if (!e->autoreply || e->rules == NULL || rules_count(e->rules) == 0)
 		return 0;
+	memset(&fc, 0, sizeof fc);
+	fc.e = e;
+	fc.m = m;
+	fc.err = err;
 	memset(&in, 0, sizeof in);
-	have_contact = store_contact_find_number(e->st, m->peer, &c,
-	    NULL) == 0;
 	in.from = m->peer;
 	in.text = m->body;
+	in.folded = folded;
 	in.now = now;
 	in.utc_offset = utc_offset(now);
-	if (store_message_page(e->st, m->thread_id, 0, 2, &page, err) < 0)
-		return err->code;
-	in.first_message = page.n <= 1;
-	store_messages_fini(&page);
-	if (have_contact) {
-		in.tags = (const char *const *)c.tags.v;
-		in.n_tags = c.tags.n;
-	}
 	in.own_numbers = own;
 	in.n_own = own_numbers(e, m->our_number, own, ownbuf, sizeof ownbuf);
 	in.hits = hits_cb;
 	in.hits_data = &hc;
+	in.facts = facts_cb;
+	in.facts_data = &fc;
 	rc = rules_eval(e->rules, &in, &res);
 	for (i = 0; rc == 0 && i < res.n; i++) {
 		const struct rules_outcome *o = &res.outcome[i];
@@ -294,11 +327,13 @@ apply_rules(struct engine *e, const struct store_message *m, bool *queued,
 		if (o->verdict == RULE_FIRED) {
 			if (r->reply != NULL) {
 				struct template_vars v = {
-					have_contact && c.name[0] ? c.name :
-					    NULL, m->peer, o->keyword, now,
+					NULL, m->peer, o->keyword, now,
 					in.utc_offset };
 				struct buf body;
 
+				facts_contact(&fc);
+				if (fc.have_contact && fc.c.name[0])
+					v.name = fc.c.name;
 				buf_init(&body, INBOUND_REPLY_MAX);
 				snprintf(author, sizeof author, "rule:%lld",
 				    (long long)r->id);
@@ -331,8 +366,8 @@ apply_rules(struct engine *e, const struct store_message *m, bool *queued,
 		rc = store_rule_hit_add(e->st, r->id, m->id, reply_id, m->peer,
 		    rule_verdict_name(o->verdict), detail, now, err);
 	}
-	if (have_contact)
-		store_contact_fini(&c);
+	if (fc.have_contact)
+		store_contact_fini(&fc.c);
 	return rc < 0 ? rc : 0;
 }
 
@@ -344,6 +379,7 @@ take_whole(struct engine *e, struct engine_backend *eb,
 {
 	struct store_message m;
 	struct sms_err err;
+	struct buf folded;
 	bool queued = false, answerable;
 	int64_t id = 0;
 	json_t *j;
@@ -351,6 +387,7 @@ take_whole(struct engine *e, struct engine_backend *eb,
 
 	memset(&m, 0, sizeof m);
 	sms_err_clear(&err);
+	buf_init(&folded, INBOUND_FOLDED_MAX);
 	if ((rc = store_tx_begin(e->st, &err)) < 0)
 		goto fail;
 	if ((isnew = store_message_insert_inbound(e->st, si, &id, &err)) < 0) {
@@ -365,10 +402,18 @@ take_whole(struct engine *e, struct engine_backend *eb,
 	if ((rc = store_message_get(e->st, id, &m, &err)) < 0)
 		goto rollback;
 	answerable = rules_sender_answerable(m.peer);
-	if ((rc = opt_words(e, m.peer, m.body, answerable, &queued,
-	    &err)) < 0)
+	/* Folded once for the opt-out words and all the rules.  A text
+	 * too long to fold is kept, unanswered. */
+	if (fold_text(&folded, m.body, strlen(m.body)) < 0 ||
+	    buf_append_str(&folded, "") < 0) {
+		log_warn("message %lld is too long for the rules; not "
+		    "answered", (long long)id);
+		rc = 1;
+	} else if ((rc = opt_words(e, m.peer, folded.data, answerable,
+	    &queued, &err)) < 0)
 		goto rollback;
-	if (rc == 0 && (rc = apply_rules(e, &m, &queued, &err)) < 0)
+	if (rc == 0 && (rc = apply_rules(e, &m, folded.data, &queued,
+	    &err)) < 0)
 		goto rollback;
 	if ((rc = store_tx_commit(e->st, &err)) < 0)
 		goto fail;
@@ -383,6 +428,7 @@ take_whole(struct engine *e, struct engine_backend *eb,
 		json_decref(j);
 	}
 	store_message_fini(&m);
+	buf_fini(&folded);
 	if (queued)
 		outbox_kick(e);
 	return 0;
@@ -391,6 +437,7 @@ rollback:
 fail:
 	log_err("cannot store a message from %s: %s", si->from, err.msg);
 	store_message_fini(&m);
+	buf_fini(&folded);
 	return rc < 0 ? rc : SMS_ESTORE;
 }
 

@@ -36,10 +36,53 @@ struct crule {
 	char **raw_words;	/* the same as written, for {keyword} */
 	size_t n_words;
 	char *folded;		/* folded pattern (exact, prefix, contains) */
+	size_t folded_len;
 	pcre2_code *re;
 	struct window win[RULES_WINDOWS_MAX];
 	size_t n_win;
 };
+
+/* A keyword rule that a folded word selects: rule index, word index. */
+struct kw_hit {
+	size_t rule;
+	size_t word;
+};
+
+/*
+ * The keyword index: folded word -> the enabled keyword rules that have
+ * it, in rule order.  Open addressing, power-of-two size, at most half
+ * full.  So a message costs one lookup of its first word, not a compare
+ * with every keyword of every rule.
+ */
+struct kw_slot {
+	char *word;		/* NULL: empty */
+	size_t len;
+	struct kw_hit *hits;
+	size_t n_hits;
+};
+
+/*
+ * An enabled rule that is not a keyword, with what rejects most texts
+ * inline (the rules are hundreds of bytes apart; this array is compact):
+ * lengths, the first two bytes of a folded pattern, and what PCRE2 knows a
+ * regex's match must start with, hold and be as long as.
+ */
+struct other {
+	size_t rule;		/* index in rules.v */
+	enum rule_match match;
+	const char *folded;	/* exact, prefix, contains */
+	size_t len;		/* bytes of folded; regex: least bytes */
+	unsigned bigram;	/* contains: bit of its first two bytes */
+	pcre2_code *re;
+	bool anchored;		/* regex: matches at the start only */
+	int first;		/* regex: its first byte (ASCII), or -1 */
+	int last;		/* regex: a byte it must hold (ASCII), or -1 */
+};
+
+/* The bigram bitmap of a text: 4,096 bits. */
+#define BIGRAM_WORDS 64
+#define BIGRAM(a, b) ((((unsigned)(unsigned char)(a) << 6) ^ \
+	(unsigned char)(b)) & 0xFFF)
 
 struct rules {
 	struct crule *v;
@@ -47,6 +90,13 @@ struct rules {
 	int cooldown;
 	int daily_cap;
 	pcre2_match_context *mctx;
+	pcre2_match_data *md;	/* shared by the regex rules */
+	struct kw_slot *kw;
+	size_t kw_size;		/* slots, a power of two or 0 */
+	size_t kw_used;
+	struct other *others;	/* enabled rules that are not keywords */
+	size_t n_others;
+	bool any_contains;	/* some of them are "contains" */
 };
 
 static const char *const match_names[] = {
@@ -432,6 +482,7 @@ crule_compile(struct crule *c, const struct rule *r, struct sms_err *err)
 		    NULL)
 			return sms_err_set(err, SMS_ENOMEM, "%s",
 			    sms_rc_str(SMS_ENOMEM));
+		c->folded_len = strlen(c->folded);
 		return 0;
 	case RULE_REGEX:
 		c->re = pcre2_compile((PCRE2_SPTR)r->pattern,
@@ -470,8 +521,13 @@ rules_new(struct rules **out, int cooldown, int daily_cap,
 	struct rules *rs;
 
 	*out = NULL;
+	/* Two pairs of the match data: the whole match and the first
+	 * group, all {keyword} needs; pcre2_match() fills what fits. */
 	if ((rs = calloc(1, sizeof *rs)) == NULL ||
-	    (rs->mctx = pcre2_match_context_create(NULL)) == NULL) {
+	    (rs->mctx = pcre2_match_context_create(NULL)) == NULL ||
+	    (rs->md = pcre2_match_data_create(2, NULL)) == NULL) {
+		if (rs != NULL)
+			pcre2_match_context_free(rs->mctx);
 		free(rs);
 		return sms_err_set(err, SMS_ENOMEM, "%s",
 		    sms_rc_str(SMS_ENOMEM));
@@ -493,9 +549,183 @@ rules_free(struct rules *rs)
 		return;
 	for (i = 0; i < rs->n; i++)
 		crule_fini(&rs->v[i]);
+	for (i = 0; i < rs->kw_size; i++) {
+		free(rs->kw[i].word);
+		free(rs->kw[i].hits);
+	}
+	free(rs->kw);
+	free(rs->others);
 	free(rs->v);
+	pcre2_match_data_free(rs->md);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
+}
+
+/* FNV-1a: the folded words are short. */
+static size_t
+kw_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+/* The slot of word, or the empty slot where it would go. */
+static struct kw_slot *
+kw_slot(struct kw_slot *kw, size_t size, const char *word, size_t len)
+{
+	size_t i = kw_hash(word, len) & (size - 1);
+
+	while (kw[i].word != NULL && (kw[i].len != len ||
+	    memcmp(kw[i].word, word, len) != 0))
+		i = (i + 1) & (size - 1);
+	return &kw[i];
+}
+
+/* Double the table (or make the first one). */
+static int
+kw_grow(struct rules *rs)
+{
+	size_t size = rs->kw_size ? rs->kw_size * 2 : 64, i;
+	struct kw_slot *kw = calloc(size, sizeof *kw);
+
+	if (kw == NULL)
+		return SMS_ENOMEM;
+	for (i = 0; i < rs->kw_size; i++)
+		if (rs->kw[i].word != NULL)
+			*kw_slot(kw, size, rs->kw[i].word, rs->kw[i].len) =
+			    rs->kw[i];
+	free(rs->kw);
+	rs->kw = kw;
+	rs->kw_size = size;
+	return 0;
+}
+
+/* Index the words of rule i, the last one added. */
+static int
+kw_index(struct rules *rs, size_t i)
+{
+	const struct crule *c = &rs->v[i];
+	size_t w;
+
+	for (w = 0; w < c->n_words; w++) {
+		size_t len = strlen(c->words[w]);
+		struct kw_slot *slot;
+		struct kw_hit *hits;
+
+		if ((rs->kw_used + 1) * 2 > rs->kw_size && kw_grow(rs) < 0)
+			return SMS_ENOMEM;
+		slot = kw_slot(rs->kw, rs->kw_size, c->words[w], len);
+		/* "INFO,info": the first word of a rule is the one that
+		 * matches, as a scan of the words would find it. */
+		if (slot->n_hits > 0 && slot->hits[slot->n_hits - 1].rule == i)
+			continue;
+		if (slot->word == NULL) {
+			if ((slot->word = strdup(c->words[w])) == NULL)
+				return SMS_ENOMEM;
+			slot->len = len;
+			rs->kw_used++;
+		}
+		hits = realloc(slot->hits, (slot->n_hits + 1) * sizeof *hits);
+		if (hits == NULL)
+			return SMS_ENOMEM;
+		slot->hits = hits;
+		slot->hits[slot->n_hits].rule = i;
+		slot->hits[slot->n_hits].word = w;
+		slot->n_hits++;
+	}
+	return 0;
+}
+
+/* An ASCII byte PCRE2 reports for re (what), or -1. */
+static int
+re_byte(const pcre2_code *re, uint32_t type_what, uint32_t unit_what)
+{
+	uint32_t type = 0, unit = 0;
+
+	if (pcre2_pattern_info(re, type_what, &type) != 0 || type != 1 ||
+	    pcre2_pattern_info(re, unit_what, &unit) != 0 || unit > 127)
+		return -1;
+	return (int)unit;
+}
+
+static void
+other_init(struct other *o, const struct crule *c, size_t i)
+{
+	uint32_t opts = 0, minlen = 0;
+
+	memset(o, 0, sizeof *o);
+	o->rule = i;
+	o->match = c->r.match;
+	o->first = o->last = -1;
+	if (c->r.match != RULE_REGEX) {
+		o->folded = c->folded;
+		o->len = c->folded_len;
+		if (o->len >= 2)
+			o->bigram = BIGRAM(c->folded[0], c->folded[1]);
+		return;
+	}
+	o->re = c->re;
+	/* Caseless: the byte is compared in both cases below, as PCRE2
+	 * does; it reports none for letters with other, non-ASCII cases. */
+	o->first = re_byte(c->re, PCRE2_INFO_FIRSTCODETYPE,
+	    PCRE2_INFO_FIRSTCODEUNIT);
+	o->last = re_byte(c->re, PCRE2_INFO_LASTCODETYPE,
+	    PCRE2_INFO_LASTCODEUNIT);
+	if (pcre2_pattern_info(c->re, PCRE2_INFO_ALLOPTIONS, &opts) == 0)
+		o->anchored = (opts & PCRE2_ANCHORED) != 0;
+	/* In characters, each at least one byte. */
+	if (pcre2_pattern_info(c->re, PCRE2_INFO_MINLENGTH, &minlen) == 0)
+		o->len = minlen;
+}
+
+/* Take rule i, the last one added, out of the keyword index again (a
+ * word's slot may stay, empty). */
+static void
+kw_unindex(struct rules *rs, size_t i)
+{
+	const struct crule *c = &rs->v[i];
+	struct kw_slot *slot;
+	size_t w;
+
+	for (w = 0; w < c->n_words && rs->kw_size > 0; w++) {
+		slot = kw_slot(rs->kw, rs->kw_size, c->words[w],
+		    strlen(c->words[w]));
+		while (slot->n_hits > 0 && slot->hits[slot->n_hits - 1].rule ==
+		    i)
+			slot->n_hits--;
+	}
+}
+
+/* Index rule i, the last one added: by its words, or in the others. */
+static int
+rules_index(struct rules *rs, size_t i)
+{
+	const struct crule *c = &rs->v[i];
+	struct other *others;
+
+	if (!c->r.enabled)
+		return 0;
+	if (c->r.match == RULE_KEYWORD) {
+		if (kw_index(rs, i) < 0) {
+			kw_unindex(rs, i);
+			return SMS_ENOMEM;
+		}
+		return 0;
+	}
+	others = realloc(rs->others, (rs->n_others + 1) * sizeof *others);
+	if (others == NULL)
+		return SMS_ENOMEM;
+	rs->others = others;
+	other_init(&rs->others[rs->n_others++], c, i);
+	if (c->r.match == RULE_CONTAINS)
+		rs->any_contains = true;
+	return 0;
 }
 
 int
@@ -512,6 +742,11 @@ rules_add(struct rules *rs, const struct rule *r, struct sms_err *err)
 	if ((rc = crule_compile(&v[rs->n], r, err)) < 0) {
 		crule_fini(&v[rs->n]);
 		return rc;
+	}
+	if (rules_index(rs, rs->n) < 0) {
+		crule_fini(&v[rs->n]);
+		return sms_err_set(err, SMS_ENOMEM, "%s",
+		    sms_rc_str(SMS_ENOMEM));
 	}
 	rs->n++;
 	return 0;
@@ -610,49 +845,82 @@ in_tags(const char *group, const struct rules_input *in)
 
 /* The folded text and its first word, computed once per message. */
 struct subject {
-	pcre2_match_data *md;	/* shared by the regex rules, or NULL */
 	const char *raw;
-	const char *text;	/* folded, trimmed */
+	size_t raw_len;
+	const char *text;	/* folded, its start trimmed */
+	size_t text_len;	/* without the blanks at its end */
 	const char *word;	/* first word, trailing punctuation cut */
 	size_t word_len;
+	uint64_t bigrams[BIGRAM_WORDS];	/* of text, when any contains */
 };
 
+/* Whether the byte c (ASCII) is b in either case. */
 static bool
-text_match(const struct rules *rs, const struct crule *c,
+byte_is(int c, unsigned char b)
+{
+	return b == c || (b < 128 && tolower(b) == tolower(c));
+}
+
+/* Whether text (len bytes) holds the byte c in either case. */
+static bool
+holds_byte(const char *text, size_t len, int c)
+{
+	return memchr(text, c, len) != NULL || (isalpha(c) &&
+	    memchr(text, isupper(c) ? tolower(c) : toupper(c), len) != NULL);
+}
+
+/* Whether a regex cannot match: too short, or without the bytes PCRE2
+ * says every match starts with or holds.  Only ever says "no" when PCRE2
+ * would. */
+static bool
+re_rejects(const struct other *o, const struct subject *s)
+{
+	if (s->raw_len < o->len)
+		return true;
+	if (o->first >= 0) {
+		if (o->anchored ? s->raw_len == 0 ||
+		    !byte_is(o->first, (unsigned char)s->raw[0]) :
+		    !holds_byte(s->raw, s->raw_len, o->first))
+			return true;
+	}
+	return o->last >= 0 && !holds_byte(s->raw, s->raw_len, o->last);
+}
+
+static bool
+text_match(const struct rules *rs, const struct other *o,
     const struct subject *s, char *kw, size_t kwsize)
 {
 	size_t i, n;
 
-	switch (c->r.match) {
-	case RULE_KEYWORD:
-		for (i = 0; i < c->n_words; i++)
-			if (strlen(c->words[i]) == s->word_len &&
-			    memcmp(c->words[i], s->word, s->word_len) == 0) {
-				snprintf(kw, kwsize, "%s", c->raw_words[i]);
-				return true;
-			}
+	switch (o->match) {
+	case RULE_KEYWORD:	/* found through the index */
 		return false;
 	case RULE_EXACT:
-		if (strcmp(s->text, c->folded) != 0)
+		if (s->text_len != o->len ||
+		    memcmp(s->text, o->folded, o->len) != 0)
 			return false;
 		break;
 	case RULE_PREFIX:
-		if (strncmp(s->text, c->folded, strlen(c->folded)) != 0)
+		if (s->text_len < o->len ||
+		    memcmp(s->text, o->folded, o->len) != 0)
 			return false;
 		break;
 	case RULE_CONTAINS:
-		if (strstr(s->text, c->folded) == NULL)
+		if (o->len >= 2 && (s->bigrams[o->bigram / 64] &
+		    (UINT64_C(1) << (o->bigram % 64))) == 0)
+			return false;
+		if (memmem(s->text, s->text_len, o->folded, o->len) == NULL)
 			return false;
 		break;
 	case RULE_REGEX: {
-		pcre2_match_data *md = s->md;
+		pcre2_match_data *md = rs->md;
 		PCRE2_SIZE *ov;
 		int rc;
 
-		if (md == NULL)
+		if (re_rejects(o, s))
 			return false;
-		rc = pcre2_match(c->re, (PCRE2_SPTR)s->raw,
-		    PCRE2_ZERO_TERMINATED, 0, 0, md, rs->mctx);
+		rc = pcre2_match(o->re, (PCRE2_SPTR)s->raw, s->raw_len, 0, 0,
+		    md, rs->mctx);
 		if (rc == 0)
 			rc = 2;	/* matched; more groups than the ovector */
 		if (rc > 0) {
@@ -667,7 +935,7 @@ text_match(const struct rules *rs, const struct crule *c,
 		return rc > 0;
 	}
 	}
-	snprintf(kw, kwsize, "%s", c->r.pattern);
+	snprintf(kw, kwsize, "%s", rs->v[o->rule].r.pattern);
 	return true;
 }
 
@@ -716,77 +984,155 @@ limits_check(const struct rules *rs, const struct crule *c,
 	return RULE_FIRED;
 }
 
+/* s->text is folded with its end trimmed; trim its start, find the
+ * first word. */
 static void
-subject_init(struct subject *s, const char *raw, const char *folded)
+subject_init(struct subject *s, const char *raw, const char *folded,
+    size_t len)
 {
 	const char *t = folded, *w;
-	size_t len;
+	size_t n, skip = strspn(t, " \t\r\n");
 
-	t += strspn(t, " \t\r\n");
+	if (skip > len)
+		skip = len;
 	s->raw = raw;
-	s->text = t;
-	w = t + strspn(t, "\"'([{<");
-	len = strcspn(w, " \t\r\n");
-	while (len > 0 && strchr(".,;:!?\"')]}>", w[len - 1]) != NULL)
-		len--;
+	s->raw_len = strlen(raw);
+	s->text = t + skip;
+	s->text_len = len - skip;
+	w = s->text + strspn(s->text, "\"'([{<");
+	n = strcspn(w, " \t\r\n");
+	while (n > 0 && strchr(".,;:!?\"')]}>", w[n - 1]) != NULL)
+		n--;
 	s->word = w;
-	s->word_len = len;
+	s->word_len = n;
+}
+
+/* Which pairs of bytes the text holds, so that most "contains" rules are
+ * passed over without reading their patterns. */
+static void
+bigrams_init(struct subject *s)
+{
+	size_t i;
+
+	memset(s->bigrams, 0, sizeof s->bigrams);
+	for (i = 0; i + 1 < s->text_len; i++) {
+		unsigned b = BIGRAM(s->text[i], s->text[i + 1]);
+
+		s->bigrams[b / 64] |= UINT64_C(1) << (b % 64);
+	}
+}
+
+/* The keyword rules the first word selects, in rule order. */
+static const struct kw_slot *
+kw_find(const struct rules *rs, const struct subject *s)
+{
+	const struct kw_slot *slot;
+
+	if (rs->kw_size == 0 || s->word_len == 0)
+		return NULL;
+	slot = kw_slot(rs->kw, rs->kw_size, s->word, s->word_len);
+	return slot->word != NULL && slot->n_hits > 0 ? slot : NULL;
+}
+
+/*
+ * The next rule whose text matches, after the candidates used up so far:
+ * the keyword rules the first word selected (hits) and the other enabled
+ * rules, merged by their place in the list.  Returns its index, or rs->n
+ * when there is none; kw gets the matched word or group.
+ */
+static size_t
+next_match(const struct rules *rs, const struct kw_slot *hits, size_t *hi,
+    size_t *oi, const struct subject *s, char *kw, size_t kwsize)
+{
+	for (;;) {
+		size_t h = hits != NULL && *hi < hits->n_hits ?
+		    hits->hits[*hi].rule : rs->n;
+		size_t o = *oi < rs->n_others ? rs->others[*oi].rule : rs->n;
+
+		if (h == rs->n && o == rs->n)
+			return rs->n;
+		if (h < o) {
+			const struct crule *c = &rs->v[h];
+
+			snprintf(kw, kwsize, "%s",
+			    c->raw_words[hits->hits[*hi].word]);
+			(*hi)++;
+			return h;
+		}
+		if (text_match(rs, &rs->others[(*oi)++], s, kw, kwsize))
+			return o;
+	}
 }
 
 int
-rules_eval(const struct rules *rs, const struct rules_input *in,
+rules_eval(const struct rules *rs, const struct rules_input *given,
     struct rules_result *out)
 {
+	struct rules_input in = *given;
 	struct buf folded;
-	struct subject s = { NULL, NULL, NULL, NULL, 0 };
-	bool answerable;
-	size_t i, len;
+	struct subject s;
+	const struct kw_slot *hits;
+	const char *text;
+	bool answerable, facts = in.facts == NULL;
+	size_t i, len, hi = 0, oi = 0;
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);
 	buf_init(&folded, RULES_TEXT_MAX);
-	if ((rc = fold_text(&folded, in->text, strlen(in->text))) < 0 ||
-	    (rc = buf_append_str(&folded, "")) < 0)
-		goto out;
+	if ((text = in.folded) == NULL) {
+		if ((rc = fold_text(&folded, in.text, strlen(in.text))) < 0 ||
+		    (rc = buf_append_str(&folded, "")) < 0)
+			goto out;
+		text = folded.data;
+	}
 	/* Trim the end here; subject_init() trims the start. */
-	len = folded.len;
-	while (len > 0 && strchr(" \t\r\n", folded.data[len - 1]) != NULL)
-		folded.data[--len] = '\0';
-	subject_init(&s, in->text, folded.data);
-	/* Two pairs: the whole match and the first group, all {keyword}
-	 * needs; pcre2_match() fills what fits. */
-	s.md = pcre2_match_data_create(2, NULL);
-	answerable = rules_sender_answerable(in->from) && !is_own(in);
-	for (i = 0; i < rs->n && out->n < RULES_OUTCOME_MAX; i++) {
-		const struct crule *c = &rs->v[i];
+	len = strlen(text);
+	while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+		len--;
+	subject_init(&s, in.text, text, len);
+	if (rs->any_contains)
+		bigrams_init(&s);
+	hits = kw_find(rs, &s);
+	answerable = rules_sender_answerable(in.from) && !is_own(&in);
+	while (out->n < RULES_OUTCOME_MAX) {
 		struct rules_outcome *o = &out->outcome[out->n];
+		const struct crule *c;
 		int verdict;
 
-		if (!c->r.enabled || !text_match(rs, c, &s, o->keyword,
-		    sizeof o->keyword))
-			continue;
+		if ((i = next_match(rs, hits, &hi, &oi, &s, o->keyword,
+		    sizeof o->keyword)) == rs->n)
+			break;
+		c = &rs->v[i];
 		o->rule = &c->r;
 		out->n++;
+		/* What the conditions need of the store, asked once, and
+		 * only when a rule that matched needs it. */
+		if (!facts && ((c->r.tags != NULL && *c->r.tags != '\0') ||
+		    c->r.first_only)) {
+			if ((rc = in.facts(in.facts_data, &in)) < 0)
+				goto out;
+			facts = true;
+		}
 		/* Conditions: a rule whose conditions fail leaves the
 		 * message to the rules after it. */
 		if (c->r.tags != NULL && *c->r.tags != '\0' &&
-		    !in_tags(c->r.tags, in)) {
+		    !in_tags(c->r.tags, &in)) {
 			o->verdict = RULE_HELD_TAGS;
 			continue;
 		}
-		if (c->r.first_only && !in->first_message) {
+		if (c->r.first_only && !in.first_message) {
 			o->verdict = RULE_HELD_FIRST;
 			continue;
 		}
 		if (!windows_match(c->win, c->n_win,
-		    in->now + in->utc_offset)) {
+		    in.now + in.utc_offset)) {
 			o->verdict = RULE_HELD_HOURS;
 			continue;
 		}
 		/* Limits: the rule wins, but stays silent. */
 		if (!answerable)
 			verdict = RULE_HELD_SENDER;
-		else if ((verdict = limits_check(rs, c, in)) < 0) {
+		else if ((verdict = limits_check(rs, c, &in)) < 0) {
 			rc = verdict;
 			goto out;
 		}
@@ -797,7 +1143,6 @@ rules_eval(const struct rules *rs, const struct rules_input *in,
 			break;
 	}
 out:
-	pcre2_match_data_free(s.md);
 	buf_fini(&folded);
 	return rc;
 }

@@ -62,10 +62,22 @@ enum rule_verdict {
 typedef int (*rules_hits_cb)(void *data, int64_t rule_id, int64_t since,
     int64_t *last);
 
+struct rules_input;
+
+/*
+ * Fill in first_message, tags and n_tags of in (what the store knows of
+ * the sender).  rules_eval() calls it at most once, and only when a rule
+ * whose text matched has a tag group or is first-only, so a message that
+ * no such rule matches costs no lookup.  Returns 0 or a negative enum
+ * sms_rc.
+ */
+typedef int (*rules_facts_cb)(void *data, struct rules_input *in);
+
 /* The message being judged and what is known about its sender. */
 struct rules_input {
 	const char *from;		/* sender as received */
 	const char *text;		/* UTF-8 body */
+	const char *folded;		/* fold_text() of text, or NULL */
 	int64_t now;			/* unix seconds */
 	long utc_offset;		/* local time = now + utc_offset */
 	bool first_message;		/* first message of its thread */
@@ -75,6 +87,8 @@ struct rules_input {
 	size_t n_own;
 	rules_hits_cb hits;		/* may be NULL: nothing sent yet */
 	void *hits_data;
+	rules_facts_cb facts;		/* NULL: the fields above are set */
+	void *facts_data;
 };
 
 /* One rule that matched the text, fired or not. */
@@ -117,7 +131,9 @@ int rule_validate(const struct rule *r, struct sms_err *err);
 /*
  * Judge a message: every enabled rule whose text matches, in order, with
  * its verdict, stopping after the first rule that fires without
- * "continue".  Returns 0 or a negative enum sms_rc from the hits callback.
+ * "continue".  The text is folded once (or taken folded from in->folded);
+ * keyword rules are found by one lookup of the first word, whatever their
+ * number.  Returns 0 or a negative enum sms_rc from a callback.
  */
 int rules_eval(const struct rules *rs, const struct rules_input *in,
     struct rules_result *out);

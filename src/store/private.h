@@ -32,6 +32,14 @@ struct store {
 	unsigned seed;			/* jitter of the waits */
 	int64_t data_version;		/* last seen by store_changed() */
 	bool data_version_known;
+	/* The rules generation as last read, and what it was read under:
+	 * PRAGMA data_version (other connections' commits) and our own
+	 * rule changes (rules_changes, bumped by store/rule.c). */
+	int64_t rules_gen;
+	int64_t rules_gen_dv;
+	uint64_t rules_gen_changes;
+	uint64_t rules_changes;
+	bool rules_gen_known;
 	size_t nstmts;
 	struct store_stmt_slot stmts[STORE_STMT_MAX];
 };

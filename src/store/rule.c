@@ -180,6 +180,7 @@ store_rule_add(struct store *st, const struct store_rule *r, int64_t *id,
 	sqlite3_stmt *s;
 	int rc;
 
+	st->rules_changes++;	/* even if it fails: read again */
 	if ((s = store_stmt(st, sql, err)) == NULL)
 		return SMS_ESTORE;
 	bind_fields(s, r);
@@ -214,6 +215,7 @@ store_rule_update(struct store *st, const struct store_rule *r,
 	sqlite3_stmt *s;
 	int rc;
 
+	st->rules_changes++;	/* even if it fails: read again */
 	if ((s = store_stmt(st, sql, err)) == NULL)
 		return SMS_ESTORE;
 	bind_fields(s, r);
@@ -245,6 +247,7 @@ store_rule_remove(struct store *st, int64_t id, struct sms_err *err)
 	sqlite3_stmt *s;
 	int rc;
 
+	st->rules_changes++;	/* even if it fails: read again */
 	if ((rc = store_tx_begin(st, err)) < 0)
 		return rc;
 	if ((s = store_stmt(st, sql, err)) == NULL) {
@@ -275,6 +278,7 @@ store_rule_move(struct store *st, int64_t id, int position,
 	sqlite3_stmt *s;
 	int rc, n, old;
 
+	st->rules_changes++;	/* even if it fails: read again */
 	if ((rc = store_tx_begin(st, err)) < 0)
 		return rc;
 	if ((rc = renumber(st, err)) < 0)
@@ -343,6 +347,7 @@ store_rule_set_enabled(struct store *st, int64_t id, bool enabled,
 	sqlite3_stmt *s;
 	int rc;
 
+	st->rules_changes++;	/* even if it fails: read again */
 	if ((s = store_stmt(st, sql, err)) == NULL)
 		return SMS_ESTORE;
 	sqlite3_bind_int(s, 1, enabled);
@@ -359,9 +364,19 @@ store_rules_generation(struct store *st, int64_t *out, struct sms_err *err)
 	static const char sql[] = "SELECT value FROM meta"
 	    " WHERE key = 'rules_generation'";
 	sqlite3_stmt *s;
+	int64_t dv;
 	int rc;
 
 	*out = 0;
+	/* The engine asks for every message: when no other connection
+	 * committed and we changed no rule, it is what it was. */
+	if ((rc = store_data_version(st, &dv, err)) < 0)
+		return rc;
+	if (st->rules_gen_known && dv == st->rules_gen_dv &&
+	    st->rules_changes == st->rules_gen_changes) {
+		*out = st->rules_gen;
+		return 0;
+	}
 	if ((s = store_stmt(st, sql, err)) == NULL)
 		return SMS_ESTORE;
 	rc = sqlite3_step(s);
@@ -373,6 +388,12 @@ store_rules_generation(struct store *st, int64_t *out, struct sms_err *err)
 	else
 		rc = store_sql_err(st, err, "reading the rules generation");
 	sqlite3_reset(s);
+	if (rc == 0) {
+		st->rules_gen = *out;
+		st->rules_gen_dv = dv;
+		st->rules_gen_changes = st->rules_changes;
+		st->rules_gen_known = true;
+	}
 	return rc;
 }
 

@@ -412,6 +412,8 @@ store_tx_rollback(struct store *st)
 
 	if (st->tx_depth == 0)
 		return;
+	/* A rule change rolled back: the generation read inside is gone. */
+	st->rules_gen_known = false;
 	if (--st->tx_depth > 0) {
 		st->tx_failed = true;
 		return;
