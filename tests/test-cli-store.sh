@@ -69,6 +69,25 @@ expect_status 66 "contacts import: missing file" "$SI" contacts import \
 	"$TMPD/absent.vcf"
 expect_status 65 "contacts import: neither format" "$SI" contacts import \
 	"$DATA/neither.txt"
+expect_status 65 "contacts import: a binary file" "$SI" contacts import \
+	"$DATA/binary.png"
+expect_grep "line 3: .*binary" "$TMPD/err" "binary file: line and sentence"
+expect_status 65 "contacts import: Windows-1252 CSV" "$SI" contacts import \
+	"$DATA/excel-1252.csv"
+expect_grep "line 2 is not UTF-8.*--charset" "$TMPD/err" \
+	"not UTF-8: names the line and --charset"
+sed 's/= HU/= DE/' "$TMPD/conf" >"$TMPD/conf-de"
+expect_status 0 "contacts import --charset" env \
+	SMS_INBOX_CONFIG="$TMPD/conf-de" "$SI" contacts import --json \
+	--charset=WINDOWS-1252 "$DATA/excel-1252.csv"
+json_check "--charset: both rows" "j['added']==2 and j['problems']==[]"
+expect_status 0 "contacts list after --charset" "$SI" contacts list --json \
+	--search=jürgen
+json_check "Windows-1252 name read right" \
+	"j[0]['name']=='Müller, Jürgen' and j[0]['numbers'][0]=='+4915123456789'"
+expect_status 65 "contacts import: cut short" "$SI" contacts import \
+	"$DATA/truncated.vcf"
+expect_grep "truncated.vcf:6: .*END:VCARD" "$TMPD/err" "cut short: line 6"
 expect_status 0 "contacts export --csv" "$SI" contacts export --csv
 expect_grep "^name,number,tags" "$TMPD/out" "CSV header"
 expect_grep 'Sarah Miller,+447700900123,"vip;webshop"' "$TMPD/out" "CSV row"
@@ -76,6 +95,12 @@ expect_status 0 "contacts export (vCard)" "$SI" contacts export
 expect_grep "^FN:Sarah Miller" "$TMPD/out" "vCard export"
 expect_status 0 "contacts remove" "$SI" contacts remove "sarah"
 expect_status 66 "contacts remove: unknown" "$SI" contacts remove nobody
+sed 's/= HU/= US/' "$TMPD/conf" >"$TMPD/conf-us"
+expect_status 0 "contacts import: Google CSV" env \
+	SMS_INBOX_CONFIG="$TMPD/conf-us" "$SI" contacts import --json \
+	"$DATA/google.csv"
+json_check "Google CSV: the e-mail-only contact counted" \
+	"j['no_number']==1 and j['problems']==[]"
 
 expect_status 66 "show: no conversation" "$SI" show +36309999999
 expect_grep "no conversation" "$TMPD/err" "show says why"

@@ -28,13 +28,14 @@ contacts_help(const struct cmd_ctx *ctx)
 	    "NUMBER...\n"
 	    "  or:  %s contacts edit [OPTION]... CONTACT\n"
 	    "  or:  %s contacts remove CONTACT\n"
-	    "  or:  %s contacts import FILE\n"
+	    "  or:  %s contacts import [--charset=CHARSET] FILE\n"
 	    "  or:  %s contacts export [--vcard|--csv]\n"
 	    "Manage contacts.  CONTACT is one of the contact's numbers, its "
 	    "id, or the\nstart of its name.  import reads vCard 2.1, 3.0, "
-	    "4.0 or CSV (a header row\nname,number,tags), recognised by "
-	    "content, from FILE or - for standard input;\nimporting again "
-	    "changes nothing.  export writes vCard 3.0 (or CSV) to "
+	    "4.0 or CSV (a header row\nname,number,tags, or Google's, "
+	    "Outlook's or Thunderbird's), recognised by\ncontent, from FILE "
+	    "or - for standard input; importing again changes\nnothing.  "
+	    "export writes vCard 3.0 (or CSV) to "
 	    "standard\noutput.\n\n"), ctx->progname, ctx->progname,
 	    ctx->progname, ctx->progname, ctx->progname, ctx->progname);
 	fputs(_("  -s, --search=TEXT        list: contacts whose name starts "
@@ -49,6 +50,9 @@ contacts_help(const struct cmd_ctx *ctx)
 	    "      --remove-number=NUMBER  edit: remove a number\n"
 	    "      --vcard, --csv       export: the format (vCard by "
 	    "default)\n"
+	    "      --charset=CHARSET    import: the file's character set "
+	    "when it is not\n"
+	    "                           UTF-8 (for example WINDOWS-1252)\n"
 	    "  -j, --json               list, add, import: print JSON\n"
 	    "  -h, --help               display this help and exit\n"),
 	    stdout);
@@ -67,6 +71,7 @@ struct contacts_opts {
 	const char *remove_numbers[LIST_ARGS_MAX];
 	size_t nremove;
 	enum store_contact_format format;
+	const char *charset;
 	bool json;
 };
 
@@ -368,22 +373,29 @@ do_import(const struct cmd_ctx *ctx, struct store *st,
 	ps.file = strcmp(argv[0], "-") == 0 ? _("(standard input)") : argv[0];
 	ps.list = o->json ? json_array() : NULL;
 	sms_err_clear(&err);
-	if ((rc = store_contact_import(st, b.data != NULL ? b.data : "", b.len,
-	    STORE_CONTACTS_AUTO, on_problem, &ps, &counts, &err)) < 0) {
+	if ((rc = store_contact_import_as(st, b.data != NULL ? b.data : "",
+	    b.len, STORE_CONTACTS_AUTO, o->charset, on_problem, &ps, &counts,
+	    &err)) < 0) {
 		json_decref(ps.list);
 		cmd_error(ctx, "%s: %s", ps.file, err.msg);
 		rc = sms_rc_exit(rc);
 		goto out;
 	}
 	if (o->json)
-		rc = print_json(json_pack("{s:i, s:i, s:i, s:i, s:o}",
+		rc = print_json(json_pack("{s:i, s:i, s:i, s:i, s:i, s:o}",
 		    "added", (int)counts.added, "updated", (int)counts.updated,
 		    "unchanged", (int)counts.unchanged,
-		    "skipped", (int)counts.skipped, "problems", ps.list));
-	else
+		    "skipped", (int)counts.skipped,
+		    "no_number", (int)counts.no_number, "problems", ps.list));
+	else {
 		printf(_("%u added, %u updated, %u unchanged, %u skipped\n"),
 		    counts.added, counts.updated, counts.unchanged,
 		    counts.skipped);
+		if (counts.no_number > 0)
+			printf(P_("%u contact without a phone number was left "
+			    "out\n", "%u contacts without a phone number were "
+			    "left out\n", counts.no_number), counts.no_number);
+	}
 	if (rc == 0 && counts.problems > 0)
 		rc = SMS_EXIT_DATAERR;
 out:
@@ -438,6 +450,7 @@ cmd_contacts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "remove-number", required_argument, NULL, 'R' },
 		{ "vcard", no_argument, NULL, 'V' },
 		{ "csv", no_argument, NULL, 'C' },
+		{ "charset", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -486,6 +499,9 @@ cmd_contacts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'C':
 			o.format = STORE_CONTACTS_CSV;
+			break;
+		case 'c':
+			o.charset = optarg;
 			break;
 		case 'j':
 			o.json = true;

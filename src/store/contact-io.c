@@ -24,6 +24,19 @@
 #define VALUE_MAX 65536
 /* Most numbers and tags per contact. */
 #define LIST_MAX 64
+/* How far into a line its property name and parameters are looked for. */
+#define HEAD_MAX 1024
+
+/*
+ * Which of a contact's numbers comes first: sms-send and the TUI text a
+ * contact's first number, so the preferred one leads, then mobiles, then
+ * the rest in the file's order.
+ */
+enum num_rank {
+	RANK_PREF = 0,
+	RANK_CELL,
+	RANK_OTHER,
+};
 
 /* What an import is working on. */
 struct importer {
@@ -32,6 +45,7 @@ struct importer {
 	void *data;
 	struct store_import_counts *counts;
 	struct sms_err *err;
+	bool converted;		/* the whole text came through iconv */
 };
 
 /* A contact being read: owned strings. */
@@ -39,8 +53,10 @@ struct pending {
 	unsigned line;		/* where it starts */
 	struct buf fn;		/* FN, or the name column */
 	struct buf n;		/* N, composed */
+	struct buf org;		/* ORG or the company: the last resort */
 	struct buf notes;
-	struct store_strv numbers;
+	struct store_strv numbers; /* E.164, in rank order */
+	unsigned char rank[LIST_MAX];
 	struct store_strv tags;
 	unsigned bad_numbers;
 };
@@ -63,6 +79,25 @@ problem(struct importer *im, unsigned line, const char *fmt, ...)
 		im->cb(line, msg, im->data);
 }
 
+/* Something the user should know that is not wrong with the file. */
+static void
+notice(struct importer *im, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+notice(struct importer *im, unsigned line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	im->counts->notices++;
+	if (im->cb != NULL)
+		im->cb(line, msg, im->data);
+}
+
 static void
 pending_init(struct pending *p, unsigned line)
 {
@@ -70,6 +105,7 @@ pending_init(struct pending *p, unsigned line)
 	p->line = line;
 	buf_init(&p->fn, VALUE_MAX);
 	buf_init(&p->n, VALUE_MAX);
+	buf_init(&p->org, VALUE_MAX);
 	buf_init(&p->notes, VALUE_MAX);
 }
 
@@ -78,6 +114,7 @@ pending_fini(struct pending *p)
 {
 	buf_fini(&p->fn);
 	buf_fini(&p->n);
+	buf_fini(&p->org);
 	buf_fini(&p->notes);
 	store_strv_fini(&p->numbers);
 	store_strv_fini(&p->tags);
@@ -101,6 +138,43 @@ strv_push(struct store_strv *v, const char *s, size_t len)
 	}
 	v->v = nv;
 	v->v[v->n++] = copy;
+	return true;
+}
+
+/* Put number s in p's list before the first one of a lower rank; false
+ * when the list is full or memory is out.  A number seen before keeps
+ * the better of its two ranks. */
+static bool
+number_push(struct pending *p, const char *s, enum num_rank rank)
+{
+	struct store_strv *v = &p->numbers;
+	char **nv, *copy;
+	size_t i, at;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			break;
+	if (i < v->n) {
+		if (p->rank[i] <= rank)
+			return true;
+		copy = v->v[i];		/* move it up */
+		memmove(v->v + i, v->v + i + 1, (v->n - i - 1) * sizeof *v->v);
+		memmove(p->rank + i, p->rank + i + 1, v->n - i - 1);
+		v->n--;
+	} else if (v->n == LIST_MAX || (copy = strdup(s)) == NULL)
+		return false;
+	else if ((nv = realloc(v->v, (v->n + 1) * sizeof *nv)) == NULL) {
+		free(copy);
+		return false;
+	} else
+		v->v = nv;
+	for (at = 0; at < v->n && p->rank[at] <= rank; at++)
+		;
+	memmove(v->v + at + 1, v->v + at, (v->n - at) * sizeof *v->v);
+	memmove(p->rank + at + 1, p->rank + at, v->n - at);
+	v->v[at] = copy;
+	p->rank[at] = (unsigned char)rank;
+	v->n++;
 	return true;
 }
 
@@ -158,27 +232,50 @@ trim(struct buf *b)
 }
 
 /*
- * Add a number to p after normalising it; a bad one is reported and
- * counted.  A "tel:" URI (vCard 4.0) loses its scheme and parameters.
+ * Copy the dialable part of raw into out (size n): a "tel:" URI (vCard
+ * 4.0) loses its scheme and parameters, an extension (" x12", "ext. 12",
+ * "#12", ",12" once the number has begun) is cut off, and the "(0)"
+ * people write after a country code ("+44 (0)20 ...") is dropped.
  */
 static void
-add_number(struct importer *im, struct pending *p, unsigned line,
-    const char *raw)
+number_clean(const char *raw, char *out, size_t n)
 {
-	char out[PHONE_MAX], tmp[128];
-	struct sms_err e;
-	size_t len;
-	int kind;
+	size_t o = 0, digits = 0;
+	bool intl;
 
 	while (*raw == ' ' || *raw == '\t')
 		raw++;
 	if (strncasecmp(raw, "tel:", 4) == 0)
 		raw += 4;
-	len = strcspn(raw, ";");
-	if (len >= sizeof tmp)
-		len = sizeof tmp - 1;
-	memcpy(tmp, raw, len);
-	tmp[len] = '\0';
+	intl = *raw == '+';
+	for (; *raw != '\0' && *raw != ';' && o + 1 < n; raw++) {
+		if (intl && strncmp(raw, "(0)", 3) == 0) {
+			raw += 2;
+			continue;
+		}
+		if (digits >= 4 && (isalpha((unsigned char)*raw) ||
+		    *raw == '#' || *raw == ','))
+			break;
+		if (isdigit((unsigned char)*raw))
+			digits++;
+		out[o++] = *raw;
+	}
+	while (o > 0 && strchr(" \t-.,/", out[o - 1]) != NULL)
+		o--;
+	out[o] = '\0';
+}
+
+/* Add a number to p after normalising it; a bad one is reported and
+ * counted. */
+static void
+add_number(struct importer *im, struct pending *p, unsigned line,
+    const char *raw, enum num_rank rank)
+{
+	char out[PHONE_MAX], tmp[128];
+	struct sms_err e;
+	int kind;
+
+	number_clean(raw, tmp, sizeof tmp);
 	if (tmp[strspn(tmp, " \t")] == '\0')
 		return;
 	sms_err_clear(&e);
@@ -191,25 +288,60 @@ add_number(struct importer *im, struct pending *p, unsigned line,
 		p->bad_numbers++;
 		return;
 	}
-	if (!strv_push(&p->numbers, tmp, strlen(tmp)))
+	if (!number_push(p, out, rank))
 		problem(im, line, _("too many numbers; \"%s\" left out"), tmp);
 }
 
-/* Split s on sep (none escaped) and add each trimmed part as a tag. */
+/*
+ * Add each number of a list as spreadsheets write them: Google joins
+ * several with " ::: ", others with ";", "," or "|".
+ */
+static void
+add_number_list(struct importer *im, struct pending *p, unsigned line,
+    const char *s, enum num_rank rank)
+{
+	char one[128];
+	size_t len;
+
+	while (*s != '\0') {
+		len = strcspn(s, ":;,|");
+		if (len >= sizeof one)
+			len = sizeof one - 1;
+		memcpy(one, s, len);
+		one[len] = '\0';
+		add_number(im, p, line, one, rank);
+		s += len;
+		s += strspn(s, ":;,|");
+	}
+}
+
+/* Whether tag is one the exporting program adds to every contact (Google:
+ * "myContacts", "* myContacts"): not the user's own. */
+static bool
+system_tag(const char *s, size_t len)
+{
+	return len == 10 && strncasecmp(s, "myContacts", 10) == 0;
+}
+
+/* Split s on seps (none escaped) and add each trimmed part as a tag;
+ * Google's "* starred" loses its star, its "myContacts" is left out. */
 static void
 add_tags(struct importer *im, struct pending *p, unsigned line,
     const char *s, const char *seps)
 {
-	size_t len;
+	size_t len, skip;
 
 	while (*s != '\0') {
 		s += strspn(s, seps);
 		len = strcspn(s, seps);
-		while (len > 0 && isspace((unsigned char)*s))
-			s++, len--;
-		while (len > 0 && isspace((unsigned char)s[len - 1]))
+		skip = 0;
+		while (skip < len && (isspace((unsigned char)s[skip]) ||
+		    s[skip] == '*'))
+			skip++;
+		while (len > skip && isspace((unsigned char)s[len - 1]))
 			len--;
-		if (len > 0 && !strv_push(&p->tags, s, len))
+		if (len > skip && !system_tag(s + skip, len - skip) &&
+		    !strv_push(&p->tags, s + skip, len - skip))
 			problem(im, line, _("too many tags"));
 		s += strcspn(s, seps);
 	}
@@ -224,24 +356,33 @@ commit_pending(struct importer *im, struct pending *p)
 
 	trim(&p->fn);
 	trim(&p->n);
+	trim(&p->org);
 	trim(&p->notes);
 	memset(&c, 0, sizeof c);
-	c.name = p->fn.len > 0 ? p->fn.data : p->n.len > 0 ? p->n.data : "";
+	c.name = p->fn.len > 0 ? p->fn.data : p->n.len > 0 ? p->n.data :
+	    p->org.len > 0 ? p->org.data : "";
 	c.notes = p->notes.data;
 	c.numbers = p->numbers;
 	c.tags = p->tags;
 	if (c.numbers.n == 0) {
+		/* An address book holds many people with only an e-mail
+		 * address: not a fault of the file.  A bad number was
+		 * reported where it stands. */
 		if (p->bad_numbers == 0)
-			problem(im, p->line, _("contact \"%.60s\" has no phone "
-			    "number; skipped"), c.name);
+			im->counts->no_number++;
 		else
-			problem(im, p->line, _("contact \"%.60s\" has no "
-			    "usable phone number; skipped"), c.name);
-		im->counts->skipped++;
+			im->counts->skipped++;
 		return 0;
 	}
 	if ((rc = store_contact_merge(im->st, &c, im->err)) < 0)
 		return rc;
+	if (rc == STORE_MERGE_TAKEN) {
+		notice(im, p->line, _("the numbers of \"%.60s\" belong to "
+		    "other contacts already (%s first); left out"), c.name,
+		    c.numbers.v[0]);
+		im->counts->skipped++;
+		return 0;
+	}
 	if (rc == STORE_MERGE_ADDED)
 		im->counts->added++;
 	else if (rc == STORE_MERGE_UPDATED)
@@ -257,6 +398,9 @@ struct vparam {
 	bool qp;		/* ENCODING=QUOTED-PRINTABLE */
 	bool base64;		/* ENCODING=B / BASE64 */
 	char charset[32];	/* "" for UTF-8 */
+	bool pref;		/* TYPE=pref, 2.1 PREF, 4.0 PREF=1 */
+	bool cell;		/* TYPE=CELL (or mobile, iPhone) */
+	bool fax;		/* TYPE=FAX or PAGER: no SMS there */
 };
 
 static int
@@ -308,7 +452,7 @@ to_utf8(struct buf *b, const char *charset)
 		return 0;
 	if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
 		return SMS_EINVAL;
-	buf_init(&out, VALUE_MAX);
+	buf_init(&out, b->max);
 	in = b->data;
 	inleft = b->len;
 	while (inleft > 0) {
@@ -361,8 +505,8 @@ decode_value(const char *src, size_t len, const struct vparam *vp,
 		goto out;
 	}
 	if (!valid_utf8(raw.data != NULL ? raw.data : "", raw.len)) {
-		*why = _("the text is not UTF-8 (and no CHARSET says what it "
-		    "is)");
+		*why = _("the text is not UTF-8 and no CHARSET says what it "
+		    "is (name the file's character set with --charset)");
 		rc = SMS_EDATA;
 		goto out;
 	}
@@ -409,11 +553,32 @@ split_escaped(const char *v, size_t len, char sep, size_t *starts,
 	return n;
 }
 
+/* Whether t[0..len) is word, any case. */
+static bool
+word_is(const char *t, size_t len, const char *word)
+{
+	return strlen(word) == len && strncasecmp(t, word, len) == 0;
+}
+
+/* Note one TYPE value (or a vCard 2.1 bare parameter) in vp. */
+static void
+param_type(struct vparam *vp, const char *t, size_t len)
+{
+	if (word_is(t, len, "pref"))
+		vp->pref = true;
+	else if (word_is(t, len, "cell") || word_is(t, len, "mobile") ||
+	    word_is(t, len, "iphone"))
+		vp->cell = true;
+	else if (word_is(t, len, "fax") || word_is(t, len, "pager"))
+		vp->fax = true;
+}
+
 /* Parse the parameters (after the name) of a property. */
 static void
 parse_params(char *params, struct vparam *vp)
 {
 	char *p, *next, *eq, *val;
+	size_t len;
 
 	memset(vp, 0, sizeof *vp);
 	for (p = params; p != NULL && *p != '\0'; p = next) {
@@ -435,7 +600,47 @@ parse_params(char *params, struct vparam *vp)
 				vp->base64 = true;
 		} else if (strcasecmp(p, "CHARSET") == 0)
 			snprintf(vp->charset, sizeof vp->charset, "%s", val);
+		else if (strcasecmp(p, "PREF") == 0)
+			vp->pref = true;
+		if (eq == NULL || strcasecmp(p, "TYPE") == 0)
+			for (; *val != '\0'; val += len + (val[len] != '\0')) {
+				len = strcspn(val, ",");
+				param_type(vp, val, len);
+			}
 	}
+}
+
+/* Whether a property is one a contact here is made of; the rest (PHOTO,
+ * EMAIL, ADR, X-...) is read past without being kept. */
+static bool
+property_wanted(const char *name, size_t len)
+{
+	static const char *const wanted[] = { "BEGIN", "END", "VERSION",
+	    "FN", "N", "ORG", "TEL", "CATEGORIES", "NOTE", NULL };
+	const char *dot;
+	size_t i;
+
+	/* "item1.TEL": Apple's group prefix. */
+	if ((dot = memchr(name, '.', len)) != NULL) {
+		len -= (size_t)(dot + 1 - name);
+		name = dot + 1;
+	}
+	for (i = 0; wanted[i] != NULL; i++)
+		if (strlen(wanted[i]) == len &&
+		    strncasecmp(name, wanted[i], len) == 0)
+			return true;
+	return false;
+}
+
+/* Append the first ;-separated component of an escaped value to b. */
+static void
+first_component(const char *v, size_t vlen, const struct vparam *vp,
+    struct buf *b, const char **why)
+{
+	size_t start, len;
+
+	if (split_escaped(v, vlen, ';', &start, &len, 1) == 1)
+		decode_value(v + start, len, vp, b, why);
 }
 
 /* Handle one property line of a card. */
@@ -463,6 +668,8 @@ vcard_property(struct importer *im, struct pending *p, unsigned line,
 	if ((dot = strrchr(name, '.')) != NULL)
 		name = dot + 1;		/* "item1.TEL" */
 	parse_params(params, &vp);
+	if (im->converted && !vp.qp)
+		vp.charset[0] = '\0';	/* --charset did it already */
 	if (strcasecmp(name, "VERSION") == 0) {
 		if (strcmp(v, "2.1") != 0 && strcmp(v, "3.0") != 0 &&
 		    strcmp(v, "4.0") != 0)
@@ -470,11 +677,8 @@ vcard_property(struct importer *im, struct pending *p, unsigned line,
 			    "read as 4.0"), v);
 		return;
 	}
-	if (strcasecmp(name, "FN") != 0 && strcasecmp(name, "N") != 0 &&
-	    strcasecmp(name, "TEL") != 0 &&
-	    strcasecmp(name, "CATEGORIES") != 0 &&
-	    strcasecmp(name, "NOTE") != 0)
-		return;		/* PHOTO, EMAIL, ...: not ours */
+	if (!property_wanted(name, strlen(name)))
+		return;
 	if (vp.base64) {
 		problem(im, line, _("%s is base64-encoded; left out"), name);
 		return;
@@ -502,10 +706,15 @@ vcard_property(struct importer *im, struct pending *p, unsigned line,
 			}
 			buf_fini(&part);
 		}
+	} else if (strcasecmp(name, "ORG") == 0) {
+		if (p->org.len == 0)
+			first_component(v, vlen, &vp, &p->org, &why);
 	} else if (strcasecmp(name, "CATEGORIES") == 0) {
 		if (decode_value(v, vlen, &vp, &val, &why) == 0)
 			add_tags(im, p, line, val.data != NULL ? val.data : "",
 			    ",");
+	} else if (strcasecmp(name, "TEL") == 0 && vp.fax) {
+		;		/* a fax or a pager takes no SMS */
 	} else if (decode_value(v, vlen, &vp, &val, &why) == 0) {
 		if (strcasecmp(name, "FN") == 0) {
 			buf_reset(&p->fn);
@@ -513,7 +722,8 @@ vcard_property(struct importer *im, struct pending *p, unsigned line,
 				buf_append(&p->fn, val.data, val.len);
 		} else if (strcasecmp(name, "TEL") == 0)
 			add_number(im, p, line, val.data != NULL ? val.data :
-			    "");
+			    "", vp.pref ? RANK_PREF : vp.cell ? RANK_CELL :
+			    RANK_OTHER);
 		else if (val.len > 0) {
 			if (p->notes.len > 0)
 				buf_append_char(&p->notes, '\n');
@@ -525,26 +735,53 @@ vcard_property(struct importer *im, struct pending *p, unsigned line,
 	buf_fini(&val);
 }
 
+/* Whether the head of a line (up to its ":") holds word, any case. */
+static bool
+head_has(const char *s, size_t len, const char *word)
+{
+	size_t wl = strlen(word), i;
+
+	for (i = 0; i + wl <= len && s[i] != ':'; i++)
+		if (strncasecmp(s + i, word, wl) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Read one logical line from *pos: unfold continuation lines (starting
  * with a space or tab), and for quoted-printable values join soft breaks
- * ("=" at the end).  *line advances by the physical lines consumed.
- * Returns false at the end of the input.
+ * ("=" at the end).  A property not wanted (a PHOTO of megabytes, folded
+ * or not) is read past without being kept: *skipped is set and out holds
+ * nothing.  *line advances by the physical lines consumed.  Returns false
+ * at the end of the input.
  */
 static bool
 next_logical(const char **pos, const char *end, struct buf *out,
-    unsigned *line, unsigned *start_line, bool *too_long)
+    unsigned *line, unsigned *start_line, bool *too_long, bool *skipped)
 {
 	const char *p = *pos, *eol, *seg;
-	size_t len;
-	bool folded = false, qp = false;
-	char *colon;
+	size_t len, head, name;
+	bool folded = false, qp, base64 = false;
 
 	buf_reset(out);
 	*too_long = false;
+	*skipped = false;
 	if (p >= end)
 		return false;
 	*start_line = *line;
+	eol = memchr(p, '\n', (size_t)(end - p));
+	len = eol != NULL ? (size_t)(eol - p) : (size_t)(end - p);
+	head = len < HEAD_MAX ? len : HEAD_MAX;
+	qp = head_has(p, head, "QUOTED-PRINTABLE");
+	for (name = 0; name < head && p[name] != ':' && p[name] != ';';
+	    name++)
+		;
+	if (name < head && memchr(p, ':', head) != NULL &&
+	    !property_wanted(p, name)) {
+		*skipped = true;
+		base64 = head_has(p, head, "BASE64") ||
+		    head_has(p, head, "ENCODING=B");
+	}
 	for (;;) {
 		eol = memchr(p, '\n', (size_t)(end - p));
 		len = eol != NULL ? (size_t)(eol - p) : (size_t)(end - p);
@@ -555,19 +792,14 @@ next_logical(const char **pos, const char *end, struct buf *out,
 			seg++;		/* the blank that marks a fold */
 			len--;
 		}
-		if (buf_append(out, seg, len) < 0)
+		if (!*skipped && buf_append(out, seg, len) < 0)
 			*too_long = true;
 		(*line)++;
 		p = eol != NULL ? eol + 1 : end;
-		if (!qp && out->data != NULL &&
-		    (colon = strchr(out->data, ':')) != NULL &&
-		    memmem(out->data, (size_t)(colon - out->data),
-		    "QUOTED-PRINTABLE", 16) != NULL)
-			qp = true;
 		/* vCard 2.1 quoted-printable: "=" at the end is a soft
 		 * break, the value goes on at the start of the next line. */
-		if (qp && out->len > 0 && out->data[out->len - 1] == '=' &&
-		    p < end) {
+		if (qp && !*skipped && out->len > 0 &&
+		    out->data[out->len - 1] == '=' && p < end) {
 			out->data[--out->len] = '\0';
 			folded = false;
 			continue;
@@ -575,6 +807,17 @@ next_logical(const char **pos, const char *end, struct buf *out,
 		if (p < end && (*p == ' ' || *p == '\t')) {
 			folded = true;
 			continue;
+		}
+		/* vCard 2.1 base64 may go on unindented up to a blank
+		 * line: base64 has no ":", every property has one. */
+		if (base64 && p < end && *p != '\r' && *p != '\n') {
+			eol = memchr(p, '\n', (size_t)(end - p));
+			len = eol != NULL ? (size_t)(eol - p) :
+			    (size_t)(end - p);
+			if (memchr(p, ':', len) == NULL) {
+				folded = false;
+				continue;
+			}
 		}
 		break;
 	}
@@ -589,14 +832,20 @@ import_vcard(struct importer *im, const char *text, size_t len)
 	struct buf lb;
 	const char *pos = text, *end = text + len;
 	unsigned line = 1, start;
-	bool in_card = false, too_long;
+	bool in_card = false, too_long, skipped;
 	char *s;
 	int rc = 0;
 
 	buf_init(&lb, LINE_MAX_BYTES);
 	pending_init(&p, 0);
-	while (next_logical(&pos, end, &lb, &line, &start, &too_long)) {
+	while (next_logical(&pos, end, &lb, &line, &start, &too_long,
+	    &skipped)) {
 		s = lb.data != NULL ? lb.data : "";
+		if (skipped && !in_card)
+			problem(im, start, _("text outside BEGIN:VCARD ... "
+			    "END:VCARD"));
+		if (skipped)
+			continue;
 		if (too_long) {
 			problem(im, start, _("line too long; left out"));
 			continue;
@@ -628,10 +877,12 @@ import_vcard(struct importer *im, const char *text, size_t len)
 		else
 			vcard_property(im, &p, start, s);
 	}
+	/* The file ends inside a card: it was cut short, and its last line
+	 * may be cut too ("+3630123" is a number, the wrong one). */
 	if (rc == 0 && in_card) {
 		problem(im, p.line, _("the contact starting here has no "
-		    "END:VCARD"));
-		rc = commit_pending(im, &p);
+		    "END:VCARD (is the file cut short?); left out"));
+		im->counts->skipped++;
 	}
 	pending_fini(&p);
 	buf_fini(&lb);
@@ -640,38 +891,184 @@ import_vcard(struct importer *im, const char *text, size_t len)
 
 /* ---- CSV ---- */
 
+/* What a CSV column holds. */
+enum col_role {
+	COL_NONE = 0,
+	COL_NAME,		/* the whole name */
+	COL_GIVEN,
+	COL_MIDDLE,
+	COL_FAMILY,
+	COL_ORG,		/* the company: a name of last resort */
+	COL_NUMBER,
+	COL_TAGS,
+	COL_NOTES,
+};
+
+struct csv_col {
+	enum col_role role;
+	enum num_rank rank;	/* COL_NUMBER */
+	int type_col;		/* Google's "Phone 1 - Type", or -1 */
+};
+
+/* Whether s (lower case words) contains any of the NULL-ended words. */
+static bool
+has_word(const char *s, const char *const *words)
+{
+	size_t i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcasestr(s, words[i]) != NULL)
+			return true;
+	return false;
+}
+
+/* Rank of a number by its column or type ("Mobile Phone", "* Mobile");
+ * -1 for a fax or a pager. */
+static int
+rank_of(const char *what)
+{
+	static const char *const no_sms[] = { "fax", "pager", "telex", "tty",
+	    "assistant", NULL };
+	static const char *const cell[] = { "mobile", "cell", "iphone",
+	    "handy", "mobil", NULL };
+
+	if (has_word(what, no_sms))
+		return -1;
+	while (*what == ' ')
+		what++;
+	if (*what == '*' || strncasecmp(what, "primary", 7) == 0 ||
+	    strncasecmp(what, "pref", 4) == 0)
+		return RANK_PREF;		/* Google stars the primary */
+	return has_word(what, cell) ? RANK_CELL : RANK_OTHER;
+}
+
+/* Whether h is Google's "Phone N - what" (any case); *n gets N. */
+static bool
+google_phone(const char *h, const char *what, unsigned *n)
+{
+	char *end;
+
+	if (strncasecmp(h, "phone ", 6) != 0 || !isdigit((unsigned char)h[6]))
+		return false;
+	*n = (unsigned)strtoul(h + 6, &end, 10);
+	return strncmp(end, " - ", 3) == 0 && strcasecmp(end + 3, what) == 0;
+}
+
+/*
+ * Sort out the header row: the simple form (name, number, tags, notes),
+ * Google's ("Name" or "First Name", "Phone 1 - Type", "Phone 1 - Value",
+ * "Group Membership" or "Labels"), Outlook's and Thunderbird's ("First
+ * Name", "Last Name", "Mobile Phone", "Business Phone", "Categories").
+ * Returns the number of number columns.
+ */
+static int
+csv_header(const struct csv_row *hdr, struct csv_col *cols)
+{
+	static const struct {
+		const char *name;
+		enum col_role role;
+	} exact[] = {
+		{ "name", COL_NAME }, { "full name", COL_NAME },
+		{ "display name", COL_NAME }, { "given name", COL_GIVEN },
+		{ "first name", COL_GIVEN }, { "additional name", COL_MIDDLE },
+		{ "middle name", COL_MIDDLE }, { "family name", COL_FAMILY },
+		{ "last name", COL_FAMILY }, { "surname", COL_FAMILY },
+		{ "company", COL_ORG }, { "organization", COL_ORG },
+		{ "organization name", COL_ORG },
+		{ "organization 1 - name", COL_ORG },
+		{ "tags", COL_TAGS }, { "tag", COL_TAGS },
+		{ "groups", COL_TAGS }, { "group", COL_TAGS },
+		{ "categories", COL_TAGS }, { "group membership", COL_TAGS },
+		{ "labels", COL_TAGS }, { "notes", COL_NOTES },
+		{ "note", COL_NOTES },
+		/* What people write in Hungarian and German spreadsheets. */
+		{ "név", COL_NAME }, { "címkék", COL_TAGS },
+		{ "megjegyzés", COL_NOTES }, { "vorname", COL_GIVEN },
+		{ "nachname", COL_FAMILY }, { "gruppen", COL_TAGS },
+		{ "notizen", COL_NOTES },
+		{ "number", COL_NUMBER }, { "numbers", COL_NUMBER },
+		{ "tel", COL_NUMBER }, { "telephone", COL_NUMBER },
+		{ "callback", COL_NUMBER }, { "isdn", COL_NUMBER },
+	};
+	static const char *const phone[] = { "phone", "mobil", "cell",
+	    "telefon", "handy", NULL };
+	static const char *const not_number[] = { "type", "label", "yomi",
+	    "e-mail", "email", NULL };
+	const char *h;
+	size_t i, k;
+	unsigned idx, other;
+	int numbers = 0, r;
+
+	for (i = 0; i < hdr->n; i++) {
+		h = csv_get(hdr, i);
+		cols[i].role = COL_NONE;
+		cols[i].rank = RANK_OTHER;
+		cols[i].type_col = -1;
+		for (k = 0; k < sizeof exact / sizeof exact[0]; k++)
+			if (strcasecmp(h, exact[k].name) == 0)
+				cols[i].role = exact[k].role;
+		if (cols[i].role == COL_NONE && has_word(h, phone) &&
+		    !has_word(h, not_number) && (r = rank_of(h)) >= 0) {
+			cols[i].role = COL_NUMBER;
+			cols[i].rank = (enum num_rank)r;
+		}
+		/* Google: "Phone 1 - Value" goes with "Phone 1 - Type"
+		 * (or "- Label"), which says mobile, work fax, "* Home"... */
+		if (google_phone(h, "value", &idx)) {
+			cols[i].role = COL_NUMBER;
+			cols[i].rank = RANK_OTHER;
+			for (k = 0; k < hdr->n; k++) {
+				if ((google_phone(csv_get(hdr, k), "type",
+				    &other) || google_phone(csv_get(hdr, k),
+				    "label", &other)) && other == idx)
+					cols[i].type_col = (int)k;
+			}
+		}
+		if (cols[i].role == COL_NUMBER)
+			numbers++;
+	}
+	return numbers;
+}
+
+/* Append a name part to b, a space between parts. */
+static void
+name_part(struct buf *b, const char *s)
+{
+	if (*s == '\0')
+		return;
+	if (b->len > 0)
+		buf_append_char(b, ' ');
+	buf_append_str(b, s);
+}
+
 static int
 import_csv(struct importer *im, const char *text, size_t len)
 {
-	static const char *const name_cols[] = { "name", "full name",
-	    "display name", NULL };
-	static const char *const number_cols[] = { "number", "numbers",
-	    "phone", "mobile", "tel", "telephone", NULL };
-	static const char *const tag_cols[] = { "tags", "tag", "groups",
-	    "categories", NULL };
-	static const char *const note_cols[] = { "notes", "note", NULL };
+	static const enum col_role parts[] = { COL_GIVEN, COL_MIDDLE,
+	    COL_FAMILY };
 	struct csv_reader rd;
 	struct csv_row *row;
+	struct csv_col *cols = NULL;
 	struct pending p;
 	struct sms_err ignored;
 	const char *v;
-	int cname, cnum, ctags, cnotes, rc;
-	size_t i;
+	int rc, r;
+	size_t i, k;
 
-	if ((row = calloc(1, sizeof *row)) == NULL)
+	if ((row = calloc(1, sizeof *row)) == NULL ||
+	    (cols = calloc(CSV_FIELDS_MAX, sizeof *cols)) == NULL) {
+		free(row);
 		return sms_err_set(im->err, SMS_ENOMEM, _("out of memory"));
+	}
 	csv_row_init(row, VALUE_MAX);
 	csv_reader_init(&rd, text, len);
 	rc = csv_read(&rd, row, &ignored);
-	if (rc <= 0 || (cnum = csv_column(row, number_cols)) < 0) {
+	if (rc <= 0 || csv_header(row, cols) == 0) {
 		rc = sms_err_set(im->err, SMS_EDATA, _("not a vCard or a CSV "
 		    "file: a vCard starts with BEGIN:VCARD, a CSV file with a "
 		    "header row naming the columns name, number, tags"));
 		goto out;
 	}
-	cname = csv_column(row, name_cols);
-	ctags = csv_column(row, tag_cols);
-	cnotes = csv_column(row, note_cols);
 	while ((rc = csv_read(&rd, row, &ignored)) > 0) {
 		if (row->problem == CSV_ROW_TOO_LONG) {
 			problem(im, row->line, _("a field is too long; "
@@ -685,35 +1082,49 @@ import_csv(struct importer *im, const char *text, size_t len)
 			im->counts->skipped++;
 			continue;
 		}
-		for (i = 0; i < row->n; i++)
-			if (!valid_utf8(csv_get(row, i), row->field[i].len))
-				break;
-		if (i < row->n) {
-			problem(im, row->line, _("the row is not UTF-8 text; "
-			    "left out"));
-			im->counts->skipped++;
-			continue;
-		}
 		pending_init(&p, row->line);
-		if (cname >= 0 && row->field[cname].len > 0)
-			buf_append(&p.fn, row->field[cname].data,
-			    row->field[cname].len);
-		if ((size_t)cnum < row->n && row->field[cnum].data != NULL) {
-			char *copy = strdup(row->field[cnum].data), *tok,
-			    *save = NULL;
-
-			for (tok = copy != NULL ? strtok_r(copy, ";,|",
-			    &save) : NULL; tok != NULL;
-			    tok = strtok_r(NULL, ";,|", &save))
-				add_number(im, &p, row->line, tok);
-			free(copy);
+		for (i = 0; i < row->n && i < CSV_FIELDS_MAX; i++) {
+			v = csv_get(row, i);
+			if (*v == '\0')
+				continue;
+			switch (cols[i].role) {
+			case COL_NAME:
+				buf_reset(&p.fn);
+				buf_append_str(&p.fn, v);
+				break;
+			case COL_ORG:
+				if (p.org.len == 0)
+					buf_append_str(&p.org, v);
+				break;
+			case COL_NUMBER:
+				r = (int)cols[i].rank;
+				if (cols[i].type_col >= 0)
+					r = rank_of(csv_get(row,
+					    (size_t)cols[i].type_col));
+				if (r >= 0)
+					add_number_list(im, &p, row->line, v,
+					    (enum num_rank)r);
+				break;
+			case COL_TAGS:
+				add_tags(im, &p, row->line, v, ";,|:");
+				break;
+			case COL_NOTES:
+				if (p.notes.len > 0)
+					buf_append_char(&p.notes, '\n');
+				for (; *v != '\0'; v++)
+					if (*v != '\r')
+						buf_append_char(&p.notes, *v);
+				break;
+			default:
+				break;
+			}
 		}
-		if (ctags >= 0 && (v = csv_get(row, (size_t)ctags))[0] !=
-		    '\0')
-			add_tags(im, &p, row->line, v, ";,|");
-		if (cnotes >= 0 && row->field[cnotes].len > 0)
-			buf_append(&p.notes, row->field[cnotes].data,
-			    row->field[cnotes].len);
+		/* "First Name", "Middle Name", "Last Name" when no column
+		 * holds the whole name. */
+		for (k = 0; k < 3 && p.fn.len == 0; k++)
+			for (i = 0; i < row->n && i < CSV_FIELDS_MAX; i++)
+				if (cols[i].role == parts[k])
+					name_part(&p.n, csv_get(row, i));
 		rc = commit_pending(im, &p);
 		pending_fini(&p);
 		if (rc < 0)
@@ -728,7 +1139,78 @@ import_csv(struct importer *im, const char *text, size_t len)
 out:
 	csv_row_fini(row);
 	free(row);
+	free(cols);
 	return rc;
+}
+
+/* Line (1-based) of offset off in text. */
+static unsigned
+line_of(const char *text, size_t off)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (text[i] == '\n')
+			line++;
+	return line;
+}
+
+/* Offset of the first byte of text[0..len) that is not UTF-8, or len. */
+static size_t
+utf8_prefix(const char *text, size_t len)
+{
+	size_t lo = 0, step;
+
+	/* valid_utf8() on line-sized pieces: a sequence never spans a
+	 * newline. */
+	while (lo < len) {
+		const char *nl = memchr(text + lo, '\n', len - lo);
+
+		step = nl != NULL ? (size_t)(nl - (text + lo)) + 1 : len - lo;
+		if (!valid_utf8(text + lo, step))
+			return lo;
+		lo += step;
+	}
+	return len;
+}
+
+/*
+ * Bring text to UTF-8 in conv when it is not: UTF-16 with a byte order
+ * mark (Windows' "Unicode" exports) is converted, and so is any text when
+ * charset names its character set.  *text and *len are pointed at conv
+ * then.  A NUL byte otherwise means a binary file.
+ */
+static int
+bring_to_utf8(const char **text, size_t *len, const char *charset,
+    struct buf *conv, struct sms_err *err)
+{
+	const unsigned char *u = (const unsigned char *)*text;
+	const char *from = charset;
+	const char *nul;
+	int rc;
+
+	if (from == NULL && *len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
+	    (u[0] == 0xfe && u[1] == 0xff)))
+		from = "UTF-16";
+	if (from == NULL) {
+		if ((nul = memchr(*text, '\0', *len)) != NULL)
+			return sms_err_set(err, SMS_EDATA, _("line %u: a NUL "
+			    "byte: this is a binary file, not contacts"),
+			    line_of(*text, (size_t)(nul - *text)));
+		return 0;
+	}
+	if (buf_append(conv, *text, *len) < 0)
+		return sms_err_set(err, SMS_ENOMEM, _("out of memory"));
+	if ((rc = to_utf8(conv, from)) == SMS_EINVAL)
+		return sms_err_set(err, SMS_EDATA, _("unknown character set "
+		    "\"%s\" (iconv --list names them)"), from);
+	if (rc < 0)
+		return sms_err_set(err, SMS_EDATA, _("the file is not %s "
+		    "text"), from);
+	*text = conv->data != NULL ? conv->data : "";
+	*len = conv->len;
+	return 0;
 }
 
 int
@@ -736,14 +1218,34 @@ store_contact_import(struct store *st, const char *text, size_t len,
     enum store_contact_format fmt, store_contact_problem_cb cb, void *data,
     struct store_import_counts *counts, struct sms_err *err)
 {
-	struct importer im = { st, cb, data, counts, err };
+	return store_contact_import_as(st, text, len, fmt, NULL, cb, data,
+	    counts, err);
+}
+
+int
+store_contact_import_as(struct store *st, const char *text, size_t len,
+    enum store_contact_format fmt, const char *charset,
+    store_contact_problem_cb cb, void *data,
+    struct store_import_counts *counts, struct sms_err *err)
+{
+	struct importer im = { st, cb, data, counts, err, false };
+	struct buf conv;
 	const char *p = text;
+	size_t bad;
 	int rc;
 
 	memset(counts, 0, sizeof *counts);
 	if (len > STORE_IMPORT_MAX)
 		return sms_err_set(err, SMS_ETOOBIG, _("the file is larger "
 		    "than %u MiB"), STORE_IMPORT_MAX / (1024 * 1024));
+	if (charset != NULL && (charset[0] == '\0' ||
+	    strcasecmp(charset, "UTF-8") == 0 ||
+	    strcasecmp(charset, "UTF8") == 0))
+		charset = NULL;
+	buf_init(&conv, 4 * (size_t)STORE_IMPORT_MAX);
+	if ((rc = bring_to_utf8(&p, &len, charset, &conv, err)) < 0)
+		goto out;
+	im.converted = p != text;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
 		p += 3;		/* a UTF-8 byte order mark */
 		len -= 3;
@@ -756,17 +1258,36 @@ store_contact_import(struct store *st, const char *text, size_t len,
 		fmt = len - skip >= 11 && strncasecmp(p + skip, "BEGIN:VCARD",
 		    11) == 0 ? STORE_CONTACTS_VCARD : STORE_CONTACTS_CSV;
 	}
+	/*
+	 * A spreadsheet saved by Excel as "CSV" is in the Windows code page:
+	 * 1252 in the west, 1250 in central Europe, and the same byte is "õ"
+	 * in one and "ő" in the other.  A guess would store wrong names that
+	 * a later import never mends (it only adds), so ask.
+	 */
+	if (fmt == STORE_CONTACTS_CSV && !im.converted &&
+	    (bad = utf8_prefix(p, len)) < len) {
+		rc = sms_err_set(err, SMS_EDATA, _("line %u is not UTF-8 "
+		    "text; Excel's \"CSV\" is in the Windows code page: save "
+		    "the file as \"CSV UTF-8\", or name its character set "
+		    "with --charset (WINDOWS-1252 in western Europe and the "
+		    "Americas, WINDOWS-1250 in central Europe)"),
+		    line_of(p, bad));
+		goto out;
+	}
 	if ((rc = store_tx_begin(st, err)) < 0)
-		return rc;
+		goto out;
 	if (fmt == STORE_CONTACTS_VCARD)
 		rc = import_vcard(&im, p, len);
 	else
 		rc = import_csv(&im, p, len);
 	if (rc < 0) {
 		store_tx_rollback(st);
-		return rc;
+		goto out;
 	}
-	return store_tx_commit(st, err);
+	rc = store_tx_commit(st, err);
+out:
+	buf_fini(&conv);
+	return rc;
 }
 
 /* ---- export ---- */

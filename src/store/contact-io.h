@@ -34,20 +34,35 @@ struct store_import_counts {
 	unsigned updated;	/* existing contacts that gained something */
 	unsigned unchanged;	/* already there as they are */
 	unsigned skipped;	/* malformed contacts or rows */
+	unsigned no_number;	/* contacts without a phone number (only an
+				 * e-mail address, say): left out quietly */
 	unsigned problems;	/* problems reported (a contact may have
 				 * several, and still be imported) */
+	unsigned notices;	/* things reported that are not faults of
+				 * the file (a number that is someone
+				 * else's already) */
 };
 
 /*
  * Import the contacts in text (len bytes, UTF-8 or as the vCard CHARSET
- * says) in one transaction.  fmt AUTO recognises vCard (BEGIN:VCARD) or
- * CSV.  Each problem goes to cb (may be NULL) with its line.  Returns 0
- * with *counts filled, or a negative sms_rc when nothing could be imported
- * (SMS_EDATA: neither format, or a CSV header without a number column;
- * SMS_ETOOBIG; a store failure).
+ * says; UTF-16 with a byte order mark is converted) in one transaction.
+ * fmt AUTO recognises vCard (BEGIN:VCARD) or CSV.  CSV headers may be the
+ * simple name,number,tags,notes or what Google, Outlook and Thunderbird
+ * export.  Each problem and notice goes to cb (may be NULL) with its line.
+ * Returns 0 with *counts filled, or a negative sms_rc when nothing could
+ * be imported (SMS_EDATA: neither format, a CSV header without a number
+ * column, a binary file, a CSV file that is not UTF-8; SMS_ETOOBIG; a
+ * store failure).  Nothing stored is ever removed or overwritten.
  */
 int store_contact_import(struct store *st, const char *text, size_t len,
     enum store_contact_format fmt, store_contact_problem_cb cb, void *data,
+    struct store_import_counts *counts, struct sms_err *err);
+
+/* The same, reading text in charset (an iconv name such as
+ * "WINDOWS-1252"; NULL or "UTF-8": as above). */
+int store_contact_import_as(struct store *st, const char *text, size_t len,
+    enum store_contact_format fmt, const char *charset,
+    store_contact_problem_cb cb, void *data,
     struct store_import_counts *counts, struct sms_err *err);
 
 /* Receives output bytes; returns 0, or negative to stop the export. */

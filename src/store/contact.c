@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/private.h"
 #include "util/buf.h"
@@ -542,19 +543,35 @@ int
 store_contact_merge(struct store *st, const struct store_contact *c,
     struct sms_err *err)
 {
-	char peer[PHONE_MAX];
+	char peer[PHONE_MAX], oname[256];
 	sqlite3_stmt *s;
-	int64_t id = 0, now = store_now();
-	size_t i;
+	int64_t id = 0, who, now = store_now();
+	size_t i, taken = 0;
 	int rc, changed = 0, outcome;
 
 	if ((rc = store_tx_begin(st, err)) < 0)
 		return rc;
+	/* A number shared by two people (a family's landline) belongs to
+	 * the first; it does not make the second the same person. */
 	for (i = 0; i < c->numbers.n && id == 0; i++) {
 		if ((rc = store_number(st, c->numbers.v[i], peer, err)) < 0)
 			goto out;
-		if ((rc = owner(st, peer, &id, NULL, 0, err)) < 0)
+		if ((rc = owner(st, peer, &who, oname, sizeof oname,
+		    err)) < 0)
 			goto out;
+		if (rc == 0)
+			continue;
+		if (oname[0] == '\0' || c->name == NULL ||
+		    c->name[0] == '\0' ||
+		    strncasecmp(oname, c->name, sizeof oname - 1) == 0)
+			id = who;
+		else
+			taken++;
+	}
+	if (id == 0 && taken > 0 && taken == c->numbers.n) {
+		outcome = STORE_MERGE_TAKEN;
+		rc = 0;
+		goto out;
 	}
 	if (id == 0 && c->numbers.n == 0 && c->name != NULL &&
 	    c->name[0] != '\0') {

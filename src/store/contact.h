@@ -78,12 +78,15 @@ enum store_merge {
 	STORE_MERGE_ADDED = 0,	/* a new contact */
 	STORE_MERGE_UPDATED,	/* numbers, tags or notes were added */
 	STORE_MERGE_UNCHANGED,	/* nothing new: re-import is idempotent */
+	STORE_MERGE_TAKEN,	/* every number is another-named contact's:
+				 * nothing stored */
 };
 
 /*
  * Import one contact: if one of its numbers (or, with no numbers, its
- * name) matches an existing contact, add what is missing to it (numbers,
- * tags, notes when empty); else add it.  Returns the enum store_merge.
+ * name) belongs to a contact of the same name (or a nameless one), add
+ * what is missing to it (numbers, tags, notes and name when empty); else
+ * add it with the numbers nobody has.  Returns the enum store_merge.
  */
 int store_contact_merge(struct store *st, const struct store_contact *c,
     struct sms_err *err);

@@ -42,8 +42,23 @@ csv_reader_init(struct csv_reader *r, const char *text, size_t len)
 	}
 	r->pos = text;
 	r->end = text + len;
-	r->delim = csv_delimiter(text, r->end);
 	r->line = 1;
+	/* Excel's "sep=;" line names the delimiter and is not the header. */
+	if (len >= 5 && strncasecmp(text, "sep=", 4) == 0 &&
+	    (text[4] == ',' || text[4] == ';' || text[4] == '\t' ||
+	    text[4] == '|') && (len == 5 || text[5] == '\n' ||
+	    text[5] == '\r')) {
+		r->delim = text[4];
+		r->pos = text + 5;
+		if (r->pos < r->end && *r->pos == '\r')
+			r->pos++;
+		if (r->pos < r->end && *r->pos == '\n') {
+			r->pos++;
+			r->line++;
+		}
+		return;
+	}
+	r->delim = csv_delimiter(text, r->end);
 }
 
 void

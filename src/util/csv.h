@@ -1,8 +1,9 @@
 /*
  * A CSV reader (RFC 4180 and what spreadsheets write): quoted fields may
  * hold the delimiter, doubled quotes and newlines; a UTF-8 byte order
- * mark is skipped; CRLF and LF lines; the delimiter is the most frequent
- * of , ; and TAB on the header line.  Rows may have fewer fields than the
+ * mark is skipped; CRLF and LF lines; the delimiter is the one a first
+ * line "sep=;" names (Excel writes it), else the most frequent of , ; and
+ * TAB on the header line.  Rows may have fewer fields than the
  * header (csv_get() gives "" for the missing ones).  Used by contact
  * import and sms-send --csv.  Reads a text in memory; never allocates
  * past the field maximum given to csv_row_init().
@@ -15,8 +16,9 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-/* Most fields a row keeps; later ones are folded into the last. */
-#define CSV_FIELDS_MAX 64
+/* Most fields a row keeps; later ones are folded into the last.  Outlook's
+ * contact export has 92 columns, Google's can have more. */
+#define CSV_FIELDS_MAX 256
 
 /* What was wrong with a row csv_read() returned anyway. */
 enum csv_problem {
@@ -39,7 +41,8 @@ struct csv_reader {
 	unsigned line;		/* current line (1-based) */
 };
 
-/* Start reading text[0..len): skips a BOM, picks the delimiter. */
+/* Start reading text[0..len): skips a BOM and a "sep=" line, picks the
+ * delimiter. */
 void csv_reader_init(struct csv_reader *r, const char *text, size_t len);
 
 /* Fields of at most field_max bytes each. */

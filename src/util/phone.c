@@ -131,6 +131,12 @@ clean(const char *raw, char *out, int *kind, struct sms_err *err)
 		return keep_alnum(raw, out, err) < 0 ? SMS_EDATA : 0;
 	}
 	for (p = raw; *p != '\0'; p++) {
+		/* "+44 (0)20 ...": the trunk prefix people write after the
+		 * country code is not dialled from abroad. */
+		if (n > 1 && out[0] == '+' && strncmp(p, "(0)", 3) == 0) {
+			p += 2;
+			continue;
+		}
 		if (*p == '+' && n == 0)
 			out[n++] = '+';
 		else if (isdigit((unsigned char)*p)) {
@@ -192,6 +198,13 @@ simple_e164(const char *raw, const char *digits, const char *country,
 		national = digits;
 		if (has_prefix(national, c->trunk))
 			national += strlen(c->trunk);
+		/* Where numbers are dialled with a trunk prefix, what follows
+		 * it never starts with 0: "0151 ..." in Hungary (trunk "06")
+		 * is no Hungarian number. */
+		if (c->trunk[0] != '\0' && national[0] == '0')
+			return sms_err_set(err, SMS_EDATA,
+			    _("\"%s\" is not a valid phone number in %s"), raw,
+			    c->iso);
 		snprintf(out, PHONE_MAX, "+%s%s", c->cc, national);
 	}
 	if (!phone_is_e164(out))
