@@ -20,8 +20,10 @@ tests_test_pdu_corpus_SOURCES = tests/test-pdu-corpus.c
 tests_test_pdu_corpus_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/data/pdu/README \
 	tests/data/pdu/android.pdu \
+	tests/data/pdu/bug-reports.pdu \
 	tests/data/pdu/frontlinesms.pdu \
 	tests/data/pdu/gammu-at-sms.pdu \
+	tests/data/pdu/libraries.pdu \
 	tests/data/pdu/misc.pdu \
 	tests/data/pdu/modemmanager.pdu \
 	tests/data/pdu/ofono.pdu \
