@@ -42,6 +42,17 @@ check_msg(const struct pdu_msg *m)
 	if (m->concat.present && (m->concat.seq < 1 ||
 	    m->concat.seq > m->concat.total))
 		abort();
+	if (m->lang_locking < -1 || m->lang_locking > 255 ||
+	    m->lang_single < -1 || m->lang_single > 255)
+		abort();
+	/* What the store and the TUI show: always NUL-ended, in bounds. */
+	{
+		char shown[80];
+
+		pdu_data_text(m, shown, sizeof shown);
+		if (strlen(shown) >= sizeof shown)
+			abort();
+	}
 }
 
 int

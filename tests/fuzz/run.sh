@@ -21,7 +21,8 @@ src="$top/src"
 	-fno-sanitize-recover=undefined \
 	-I"$build" -I"$src" -DSMS_FUZZING \
 	"$here/pdu-fuzzer.c" \
-	"$src/codec/gsm7.c" "$src/codec/ucs2.c" "$src/codec/segment.c" \
+	"$src/codec/gsm7.c" "$src/codec/gsm7-lang.c" "$src/codec/ucs2.c" \
+	"$src/codec/segment.c" \
 	"$src/codec/pdu.c" "$src/codec/concat.c" \
 	"$src/util/utf8.c" "$src/util/buf.c" "$src/util/err.c" \
 	-o "$work/pdu-fuzzer"
