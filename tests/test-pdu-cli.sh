@@ -141,4 +141,29 @@ if [ -n "${PYTHON3:-}" ]; then
 	expect_json "$TMPD/out" 1 'o["text"]' Hello "8-bit text shown as text"
 fi
 
+
+# Encoding with a national language's tables (opt-in), and back.
+expect_status 0 "encode --language tr" "$SI" pdu encode --language tr \
+    --to +905321234567 "Şişli'de buluşalım mı?"
+expect_grep '^0041000C9109351232547600001B03250101' "$TMPD/out" \
+    "encode names the Turkish locking table in the UDH"
+PDU_TR=$(tail -n 1 "$TMPD/out")
+expect_status 0 "decode the encoded turkish" "$SI" pdu decode "$PDU_TR"
+expect_grep "Şişli'de buluşalım mı?" "$TMPD/out" "turkish round trip"
+expect_status 64 "encode --language xx" "$SI" pdu encode --language xx \
+    --to +905321234567 hello
+expect_grep 'tr, es, pt' "$TMPD/err" "a bad language lists the codes"
+expect_status 0 "segments --language es" "$SI" segments --language es \
+    "¿Cómo está?"
+expect_grep 'Spanish single shift table' "$TMPD/out" \
+    "segments names the table"
+expect_grep '155 used\|of 155' "$TMPD/out" "the table costs UDH room"
+if [ -n "${PYTHON3:-}" ]; then
+	expect_status 0 "segments --json --language pt" "$SI" segments \
+	    --json --language pt "Ação"
+	expect_json "$TMPD/out" 0 'o["language"]["locking"]' pt \
+	    "json segments language"
+	expect_json "$TMPD/out" 0 'o["encoding"]' gsm7 "json stays gsm7"
+fi
+
 finish

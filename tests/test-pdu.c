@@ -639,6 +639,9 @@ test_pdu_8bit_display(void **state)
 	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
 	    NULL), 0);
 	assert_string_equal(pdu_data_text(&m, out, sizeof out), "\xc3\xa9 ok\n");
+	/* Too small a buffer cuts before, not inside, a character. */
+	assert_string_equal(pdu_data_text(&m, out, 2), "");
+	assert_string_equal(pdu_data_text(&m, out, 4), "\xc3\xa9 ");
 	/* Binary: control bytes, a placeholder with the first 8 bytes. */
 	hex = "00040B916303214365F700F56211324150600A0A0A1B2C3D4E5F60718293";
 	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
@@ -697,6 +700,11 @@ roundtrip(const char *text, unsigned flags, uint16_t ref)
 		assert_int_equal(m[i].encoding, info.encoding);
 		assert_int_equal((size_t)p[i].tpdu_len,
 		    strlen(p[i].hex) / 2 - 1);
+		/* Every part names the language tables it was written in. */
+		assert_int_equal(m[i].lang_locking, info.lang_locking > 0 ?
+		    (int)info.lang_locking : -1);
+		assert_int_equal(m[i].lang_single, info.lang_single > 0 ?
+		    (int)info.lang_single : -1);
 		if (n > 1) {
 			assert_true(m[i].concat.present);
 			assert_int_equal(m[i].concat.seq, i + 1);
@@ -719,6 +727,45 @@ roundtrip(const char *text, unsigned flags, uint16_t ref)
 	free(joined);
 	free(m);
 	free(p);
+}
+
+/* Random texts from a language's tables, encoded with it and back. */
+static void
+test_pdu_roundtrip_language(void **state)
+{
+	char text[4096], tmp[UTF8_MAX];
+	unsigned seed = 2024, round, id, lock;
+	struct segment_info info;
+	size_t len, count, i, k;
+	uint8_t s;
+	uint32_t cp;
+
+	for (round = 0; round < 260; round++) {
+		id = 1 + round % GSM7_LANG_MAX;
+		lock = gsm7_lang_has_locking(id) ? id : 0;
+		seed = seed * 1103515245 + 12345;
+		count = (seed >> 8) % 420;
+		for (len = 0, i = 0; i < count; i++) {
+			seed = seed * 1103515245 + 12345;
+			s = (uint8_t)((seed >> 16) % 128);
+			if (s == GSM7_ESC)
+				continue;
+			/* One in five from the single shift table. */
+			cp = (seed >> 12) % 5 == 0 ?
+			    gsm7_lang_ext_to_cp(s, lock, id) :
+			    gsm7_lang_to_cp(s, lock);
+			k = utf8_encode(cp, tmp);
+			memcpy(text + len, tmp, k);
+			len += k;
+		}
+		text[len] = '\0';
+		assert_int_equal(segment_calc(text, len, SEGMENT_LANG(id),
+		    &info, NULL), 0);
+		/* Every character is in the tables: never UCS-2. */
+		assert_int_equal(info.encoding, SMS_ENC_GSM7);
+		roundtrip(text, SEGMENT_LANG(id) | (round % 3 == 0 ?
+		    SEGMENT_REF16 : 0), (uint16_t)(seed >> 3));
+	}
 }
 
 static void
@@ -769,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_pdu_encode_errors),
 		cmocka_unit_test(test_pdu_vp),
 		cmocka_unit_test(test_pdu_roundtrip_random),
+		cmocka_unit_test(test_pdu_roundtrip_language),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -247,6 +247,91 @@ test_segment_split_matches_calc(void **state)
 	    SEGMENT_MAX, NULL), SMS_EDATA);
 }
 
+/* National language tables: the UDH they cost and the choice made. */
+static void
+test_segment_language(void **state)
+{
+	struct segment_span spans[SEGMENT_MAX];
+	struct segment_info info;
+	char text[4096];
+	size_t i, len;
+
+	/* Limits (3 octets of UDH per table, 1 for the UDH length). */
+	assert_int_equal(segment_limit(SMS_ENC_GSM7, true, SEGMENT_SINGLE),
+	    155);
+	assert_int_equal(segment_limit(SMS_ENC_GSM7, true, SEGMENT_LOCKING |
+	    SEGMENT_SINGLE), 152);
+	assert_int_equal(segment_limit(SMS_ENC_GSM7, false, SEGMENT_LOCKING),
+	    149);
+	assert_int_equal(segment_limit(SMS_ENC_GSM7, false, SEGMENT_LOCKING |
+	    SEGMENT_SINGLE), 146);
+	assert_int_equal(segment_limit(SMS_ENC_GSM7, false, SEGMENT_SINGLE |
+	    SEGMENT_REF16), 148);
+	/* The tables do not touch UCS-2. */
+	assert_int_equal(segment_limit(SMS_ENC_UCS2, false, SEGMENT_SINGLE),
+	    67);
+	/* Without --language a Turkish letter forces UCS-2; with it the
+	   text stays GSM-7 (locking table: fewer septets than escapes). */
+	assert_int_equal(segment_calc("\xc5\x9fi\xc5\x9f", 5, 0, &info,
+	    NULL), 0);
+	assert_int_equal(info.encoding, SMS_ENC_UCS2);
+	assert_int_equal(segment_calc("\xc5\x9fi\xc5\x9f", 5,
+	    SEGMENT_LANG(1), &info, NULL), 0);
+	assert_int_equal(info.encoding, SMS_ENC_GSM7);
+	assert_int_equal(info.lang_locking, 1);
+	assert_int_equal(info.lang_single, 0);
+	assert_int_equal(info.units, 3);
+	assert_int_equal(info.per_segment, 155);
+	assert_int_equal(info.nforcing, 0);
+	assert_true(info.flags & SEGMENT_LOCKING);
+	/* A text that fits the default alphabet pays for no table. */
+	assert_int_equal(segment_calc("hello", 5, SEGMENT_LANG(1), &info,
+	    NULL), 0);
+	assert_int_equal(info.lang_locking + info.lang_single, 0);
+	assert_int_equal(info.per_segment, 160);
+	assert_int_equal(info.flags & (SEGMENT_LOCKING | SEGMENT_SINGLE), 0);
+	/* Spanish has only a single shift table: "á" costs 2 septets. */
+	assert_int_equal(segment_calc("\xc3\xa1", 2, SEGMENT_LANG(2), &info,
+	    NULL), 0);
+	assert_int_equal(info.encoding, SMS_ENC_GSM7);
+	assert_int_equal(info.lang_single, 2);
+	assert_int_equal(info.lang_locking, 0);
+	assert_int_equal(info.units, 2);
+	/* Turkish "ş" + default-only "è": the locking table lacks è, the
+	   single shift one has ş: single shift wins. */
+	assert_int_equal(segment_calc("\xc5\x9f\xc3\xa8", 4, SEGMENT_LANG(1),
+	    &info, NULL), 0);
+	assert_int_equal(info.lang_single, 1);
+	assert_int_equal(info.lang_locking, 0);
+	/* Boundaries: 155 "ş" fit one SMS with the locking table, 156
+	   need two parts of 149. */
+	for (len = 0, i = 0; i < 156; i++) {
+		text[len++] = '\xc5';
+		text[len++] = '\x9f';
+	}
+	assert_int_equal(segment_calc(text, 310, SEGMENT_LANG(1), &info,
+	    NULL), 0);
+	assert_int_equal(info.segments, 1);
+	assert_int_equal(info.left, 0);
+	assert_int_equal(segment_calc(text, 312, SEGMENT_LANG(1), &info,
+	    NULL), 0);
+	assert_int_equal(info.segments, 2);
+	assert_int_equal(info.per_segment, 149);
+	assert_int_equal(info.used, 7);
+	assert_int_equal(segment_split(text, 312, info.encoding, info.flags,
+	    spans, SEGMENT_MAX, NULL), 2);
+	assert_int_equal(spans[0].units, 149);
+	assert_int_equal(spans[1].units, 7);
+	/* Unknown ids and UCS-2 ignore the language. */
+	assert_int_equal(segment_calc("\xc5\x9f", 2, SEGMENT_LANG(14), &info,
+	    NULL), 0);
+	assert_int_equal(info.encoding, SMS_ENC_UCS2);
+	assert_int_equal(segment_calc("\xc5\x9f", 2, SEGMENT_LANG(1) |
+	    SEGMENT_UCS2, &info, NULL), 0);
+	assert_int_equal(info.encoding, SMS_ENC_UCS2);
+	assert_int_equal(info.lang_locking, 0);
+}
+
 int
 main(void)
 {
@@ -256,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_segment_calc_errors_and_limits),
 		cmocka_unit_test(test_segment_smart),
 		cmocka_unit_test(test_segment_split_matches_calc),
+		cmocka_unit_test(test_segment_language),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -600,8 +600,22 @@ pdu_encode_usage(const struct cmd_ctx *ctx)
 	    "  --validity MINUTES relative validity period\n"
 	    "  --ref16            16-bit concatenation reference\n"
 	    "  --ref N            concatenation reference (default: random)\n"
+	    "  --language CODE    may use a national language's shift tables "
+	    "to stay in\n"
+	    "                     GSM 7-bit: tr, es, pt, bn, gu, hi, kn, ml, "
+	    "or, pa, ta,\n"
+	    "                     te, ur\n"
 	    "  --json             print a JSON object\n"), ctx->progname);
 	return 0;
+}
+
+/* The code of a language table used ("tr"), or null for the default. */
+static json_t *
+json_lang_code(unsigned id)
+{
+	const char *code = gsm7_lang_code(id);
+
+	return code != NULL ? json_string(code) : json_null();
 }
 
 /* Parse a whole non-negative number no larger than max; -1 if bad. */
@@ -634,6 +648,7 @@ cmd_pdu_encode(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "smsc", required_argument, NULL, 's' },
 		{ "no-smsc", no_argument, NULL, 'S' },
 		{ "to", required_argument, NULL, 't' },
+		{ "language", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -698,6 +713,14 @@ cmd_pdu_encode(struct cmd_ctx *ctx, int argc, char **argv)
 		case 't':
 			o.to = optarg;
 			break;
+		case 'L':
+			if ((c = gsm7_lang_from_code(optarg)) < 0)
+				return cmd_usage_error(ctx, "pdu",
+				    _("--language wants one of tr, es, pt, bn, "
+				    "gu, hi, kn, ml, or, pa, ta, te, ur, not "
+				    "\"%s\""), optarg);
+			o.flags |= SEGMENT_LANG(c);
+			break;
 		case 'h':
 			return pdu_encode_usage(ctx);
 		default:
@@ -740,10 +763,12 @@ cmd_pdu_encode(struct cmd_ctx *ctx, int argc, char **argv)
 			    "pdu", parts[i].hex, "length",
 			    (json_int_t)parts[i].tpdu_len, "units",
 			    (json_int_t)parts[i].units));
-		print_json(json_pack("{s:s, s:I, s:I, s:o}", "encoding",
-		    sms_encoding_name(info.encoding), "segments",
+		print_json(json_pack("{s:s, s:I, s:I, s:{s:o, s:o}, s:o}",
+		    "encoding", sms_encoding_name(info.encoding), "segments",
 		    (json_int_t)n, "replaced", (json_int_t)info.replaced,
-		    "parts", arr));
+		    "language", "locking", json_lang_code(info.lang_locking),
+		    "single", json_lang_code(info.lang_single), "parts",
+		    arr));
 	} else
 		for (i = 0; i < n; i++) {
 			if (i > 0)

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "codec/gsm7.h"
 #include "codec/segment.h"
 #include "cli/cmd.h"
 #include "util/buf.h"
@@ -26,14 +27,17 @@ static int
 segments_usage(const struct cmd_ctx *ctx)
 {
 	printf(_("Usage: %s segments [--json] [--ucs2] [--smart] [--ref16] "
-	    "[TEXT...]\n"
+	    "[--language CODE] [TEXT...]\n"
 	    "Show the encoding and number of SMS segments TEXT needs (read "
 	    "from standard\ninput when no TEXT is given), and which "
 	    "characters forced UCS-2.\n\n"
 	    "  --json    print a JSON object\n"
 	    "  --ucs2    always UCS-2\n"
 	    "  --smart   replace look-alikes to stay in GSM 7-bit\n"
-	    "  --ref16   count for 16-bit concatenation references\n"),
+	    "  --ref16   count for 16-bit concatenation references\n"
+	    "  --language CODE  may use a national language's shift tables: "
+	    "tr, es, pt,\n"
+	    "            bn, gu, hi, kn, ml, or, pa, ta, te, ur\n"),
 	    ctx->progname);
 	return 0;
 }
@@ -74,8 +78,11 @@ segments_json(const struct segment_info *info, const char *text,
 		    "s:I}", "char", ch, "codepoint", cp, "with",
 		    repl[i].with, "offset", (json_int_t)repl[i].offset));
 	}
+	const char *lock = gsm7_lang_code(info->lang_locking);
+	const char *single = gsm7_lang_code(info->lang_single);
+
 	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, "
-	    "s:o, s:o}",
+	    "s:o, s:o, s:{s:o, s:o}}",
 	    "encoding", sms_encoding_name(info->encoding),
 	    "segments", (json_int_t)info->segments,
 	    "characters", (json_int_t)info->chars,
@@ -86,7 +93,10 @@ segments_json(const struct segment_info *info, const char *text,
 	    "too_long", info->too_long,
 	    "forcing_count", (json_int_t)info->nforcing,
 	    "forcing", forcing,
-	    "replaced", replaced);
+	    "replaced", replaced,
+	    "language",
+	    "locking", lock != NULL ? json_string(lock) : json_null(),
+	    "single", single != NULL ? json_string(single) : json_null());
 }
 
 static void
@@ -106,6 +116,12 @@ segments_print(const struct segment_info *info, const char *text,
 	if (info->too_long)
 		printf(_("too long:   more than %d segments cannot be "
 		    "joined\n"), SEGMENT_MAX);
+	if (info->lang_locking > 0)
+		printf(_("language:   %s locking shift table\n"),
+		    gsm7_lang_name(info->lang_locking));
+	if (info->lang_single > 0)
+		printf(_("language:   %s single shift table\n"),
+		    gsm7_lang_name(info->lang_single));
 	for (i = 0; i < info->nforcing && i < SEGMENT_FORCING_MAX; i++) {
 		const struct segment_forcing *f = &info->forcing[i];
 
@@ -131,6 +147,7 @@ cmd_segments_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		{ "ucs2", no_argument, NULL, 'u' },
 		{ "smart", no_argument, NULL, 'm' },
 		{ "ref16", no_argument, NULL, '6' },
+		{ "language", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,6 +175,14 @@ cmd_segments_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case '6':
 			flags |= SEGMENT_REF16;
+			break;
+		case 'L':
+			if ((c = gsm7_lang_from_code(optarg)) < 0)
+				return cmd_usage_error(ctx, "segments",
+				    _("--language wants one of tr, es, pt, bn, "
+				    "gu, hi, kn, ml, or, pa, ta, te, ur, not "
+				    "\"%s\""), optarg);
+			flags |= SEGMENT_LANG(c);
 			break;
 		case 'h':
 			return segments_usage(ctx);

@@ -222,10 +222,17 @@ pdu_data_text(const struct pdu_msg *m, char *out, size_t size)
 		    m->data_len);
 	else if (m->encoding != SMS_ENC_8BIT)
 		snprintf(out, size, "%s", m->text);
-	else if (pdu_data_is_text(m))
-		snprintf(out, size, "%.*s", (int)m->data_len,
-		    (const char *)m->data);
-	else {
+	else if (pdu_data_is_text(m)) {
+		/* Cut on a character boundary when out is too small. */
+		n = m->data_len;
+		if (n >= size) {
+			n = size - 1;
+			while (n > 0 && (m->data[n] & 0xc0) == 0x80)
+				n--;
+		}
+		memcpy(out, m->data, n);
+		out[n] = '\0';
+	} else {
 		n = m->data_len < PREVIEW_BYTES ? m->data_len : PREVIEW_BYTES;
 		for (i = 0; i < n; i++)
 			snprintf(hex + 2 * i, 3, "%02X", m->data[i]);
@@ -1020,9 +1027,13 @@ da_encode(const struct pdu_submit_opts *opts, uint8_t *out, size_t *outlen,
 	return 0;
 }
 
-/* The septets or UTF-16 octets of s[0..len) into out; returns octets. */
+/*
+ * The septets (with the locking and single shift tables given, 0 for the
+ * defaults) or UTF-16 octets of s[0..len) into out; returns their count.
+ */
 static size_t
-text_units(const char *s, size_t len, enum sms_encoding enc, uint8_t *out)
+text_units(const char *s, size_t len, enum sms_encoding enc, unsigned lock,
+    unsigned single, uint8_t *out)
 {
 	size_t i = 0, n = 0;
 	uint8_t sep;
@@ -1034,7 +1045,7 @@ text_units(const char *s, size_t len, enum sms_encoding enc, uint8_t *out)
 			break;		/* validated before */
 		if (enc == SMS_ENC_UCS2)
 			n += ucs2_put(cp, out + n);
-		else if (gsm7_from_cp(cp, &sep) == 2) {
+		else if (gsm7_lang_from_cp(cp, lock, single, &sep) == 2) {
 			out[n++] = GSM7_ESC;
 			out[n++] = sep;
 		} else
@@ -1066,7 +1077,7 @@ pdu_submit_encode(const char *s, size_t len,
 	struct segment_info info;
 	struct pdu_part *out = NULL;
 	uint8_t smsc[12], da[12], pdu[PDU_MAX_BYTES], units[PDU_DATA_MAX];
-	uint8_t udh[8], dcs, fo;
+	uint8_t udh[16], dcs, fo;
 	size_t smsc_len = 0, da_len = 0, nu, n, i, hdr, fill, hsept, octets;
 	unsigned flags;
 	char *smart = NULL;
@@ -1105,7 +1116,7 @@ pdu_submit_encode(const char *s, size_t len,
 		text = smart;
 		len = strlen(smart);
 	}
-	flags &= ~SEGMENT_SMART;
+	flags = info.flags & ~SEGMENT_SMART;
 	if ((nseg = segment_split(text, len, info.encoding, flags, spans,
 	    SEGMENT_MAX, err)) < 0) {
 		rc = nseg;
@@ -1128,7 +1139,7 @@ pdu_submit_encode(const char *s, size_t len,
 		fo |= 0x10;		/* TP-VPF: relative */
 	if (opts->status_report)
 		fo |= 0x20;		/* TP-SRR */
-	if (nseg > 1)
+	if (nseg > 1 || info.lang_locking > 0 || info.lang_single > 0)
 		fo |= 0x40;		/* TP-UDHI */
 	for (i = 0; i < (size_t)nseg; i++) {
 		n = 0;
@@ -1142,27 +1153,38 @@ pdu_submit_encode(const char *s, size_t len,
 		pdu[n++] = dcs;
 		if (opts->validity_minutes > 0)
 			pdu[n++] = pdu_vp_relative(opts->validity_minutes);
-		hdr = 0;
+		hdr = 1;		/* udh[0], the length, set below */
 		if (nseg > 1) {
 			if (flags & SEGMENT_REF16) {
-				udh[0] = 6;
-				udh[1] = 0x08;
-				udh[2] = 4;
-				udh[3] = (uint8_t)(opts->concat_ref >> 8);
-				udh[4] = (uint8_t)opts->concat_ref;
-				hdr = 5;
+				udh[hdr++] = 0x08;
+				udh[hdr++] = 4;
+				udh[hdr++] = (uint8_t)(opts->concat_ref >> 8);
 			} else {
-				udh[0] = 5;
-				udh[1] = 0x00;
-				udh[2] = 3;
-				udh[3] = (uint8_t)opts->concat_ref;
-				hdr = 4;
+				udh[hdr++] = 0x00;
+				udh[hdr++] = 3;
 			}
+			udh[hdr++] = (uint8_t)opts->concat_ref;
 			udh[hdr++] = (uint8_t)nseg;
 			udh[hdr++] = (uint8_t)(i + 1);
 		}
+		/* National language shift tables (TS 23.040 9.2.3.24.15
+		   and .16): every part names them. */
+		if (info.lang_locking > 0) {
+			udh[hdr++] = 0x25;
+			udh[hdr++] = 1;
+			udh[hdr++] = (uint8_t)info.lang_locking;
+		}
+		if (info.lang_single > 0) {
+			udh[hdr++] = 0x24;
+			udh[hdr++] = 1;
+			udh[hdr++] = (uint8_t)info.lang_single;
+		}
+		udh[0] = (uint8_t)(hdr - 1);
+		if (hdr == 1)
+			hdr = 0;	/* no UDH at all */
 		nu = text_units(text + spans[i].offset, spans[i].len,
-		    info.encoding, units);
+		    info.encoding, info.lang_locking, info.lang_single,
+		    units);
 		if (info.encoding == SMS_ENC_UCS2) {
 			pdu[n++] = (uint8_t)(hdr + nu);
 			memcpy(pdu + n, udh, hdr);

@@ -29,17 +29,26 @@ sms_encoding_name(enum sms_encoding enc)
 size_t
 segment_limit(enum sms_encoding enc, bool single, unsigned flags)
 {
-	size_t udh = (flags & SEGMENT_REF16) ? 7 : 6;
+	size_t udh = single ? 0 : (flags & SEGMENT_REF16) ? 6 : 5;
 
+	if (enc == SMS_ENC_GSM7) {
+		/* A national language shift element is 3 octets. */
+		if (flags & SEGMENT_LOCKING)
+			udh += 3;
+		if (flags & SEGMENT_SINGLE)
+			udh += 3;
+	}
+	if (udh > 0)
+		udh++;			/* the UDH length octet */
 	switch (enc) {
 	case SMS_ENC_GSM7:
-		return single ? 160 : (140 - udh) * 8 / 7;
+		return (140 - udh) * 8 / 7;
 	case SMS_ENC_8BIT:
-		return single ? 140 : 140 - udh;
+		return 140 - udh;
 	case SMS_ENC_UCS2:
 		break;
 	}
-	return single ? 70 : (140 - udh) / 2;
+	return (140 - udh) / 2;
 }
 
 /*
@@ -180,14 +189,47 @@ seg_sim_result(const struct seg_sim *sim, enum sms_encoding enc,
 	info->too_long = info->segments > SEGMENT_MAX;
 }
 
+/*
+ * Whether simulation a (with flags fa) beats b (fb): fewer segments, or
+ * as many and more room left in the last.
+ */
+static bool
+seg_sim_better(const struct seg_sim *a, unsigned fa, const struct seg_sim *b,
+    unsigned fb)
+{
+	struct segment_info ia, ib;
+
+	seg_sim_result(a, SMS_ENC_GSM7, fa, &ia);
+	seg_sim_result(b, SMS_ENC_GSM7, fb, &ib);
+	if (ia.segments != ib.segments)
+		return ia.segments < ib.segments;
+	return ia.left > ib.left;
+}
+
+/* The table combinations SEGMENT_LANG(id) may use, cheapest UDH first. */
+static size_t
+lang_choices(unsigned id, unsigned out[3])
+{
+	size_t n = 0;
+
+	if (gsm7_lang_has_single(id))
+		out[n++] = SEGMENT_SINGLE;
+	if (gsm7_lang_has_locking(id))
+		out[n++] = SEGMENT_LOCKING;
+	if (n == 2)
+		out[n++] = SEGMENT_LOCKING | SEGMENT_SINGLE;
+	return n;
+}
+
 int
 segment_calc(const char *s, size_t len, unsigned flags,
     struct segment_info *info, struct sms_err *err)
 {
-	struct seg_sim gsm, ucs;
+	struct seg_sim gsm, ucs, lang[3];
 	size_t i = 0, chars = 0, smart_chars = 0, replaced = 0, nforce = 0;
-	size_t u, c;
-	bool all_gsm = true, all_smart = true;
+	size_t u, c, nl = 0, best;
+	bool all_gsm = true, all_smart = true, lfits[3];
+	unsigned lid, lflags[3];
 	const char *with;
 	uint8_t sep;
 	uint32_t cp;
@@ -197,6 +239,15 @@ segment_calc(const char *s, size_t len, unsigned flags,
 		return sms_err_set(err, SMS_EINVAL,
 		    _("no text to measure"));
 	memset(info, 0, sizeof *info);
+	flags &= ~(SEGMENT_LOCKING | SEGMENT_SINGLE);
+	lid = SEGMENT_LANG_OF(flags);
+	if (!(flags & SEGMENT_UCS2))
+		nl = lang_choices(lid, lflags);
+	for (c = 0; c < nl; c++) {
+		seg_sim_init(&lang[c], segment_limit(SMS_ENC_GSM7, false,
+		    flags | lflags[c]));
+		lfits[c] = true;
+	}
 	seg_sim_init(&gsm, segment_limit(SMS_ENC_GSM7, false, flags));
 	seg_sim_init(&ucs, segment_limit(SMS_ENC_UCS2, false, flags));
 	while (i < len) {
@@ -208,6 +259,17 @@ segment_calc(const char *s, size_t len, unsigned flags,
 			    _("the text is not valid UTF-8 at byte %zu"), i);
 		chars++;
 		seg_sim_add(&ucs, ucs2_units(cp));
+		for (c = 0; c < nl; c++) {
+			if (!lfits[c])
+				continue;
+			g = gsm7_lang_from_cp(cp, (lflags[c] &
+			    SEGMENT_LOCKING) ? lid : 0, (lflags[c] &
+			    SEGMENT_SINGLE) ? lid : 0, &sep);
+			if (g == 0)
+				lfits[c] = false;
+			else
+				seg_sim_add(&lang[c], (size_t)g);
+		}
 		if ((g = gsm7_from_cp(cp, &sep)) > 0) {
 			smart_chars++;
 			seg_sim_add(&gsm, (size_t)g);
@@ -231,6 +293,21 @@ segment_calc(const char *s, size_t len, unsigned flags,
 			}
 		}
 		i += (size_t)k;
+	}
+	info->flags = flags;
+	/* The language's tables keep the text as it is: before smart. */
+	for (c = 0, best = nl; !all_gsm && c < nl; c++)
+		if (lfits[c] && (best == nl || seg_sim_better(&lang[c],
+		    flags | lflags[c], &lang[best], flags | lflags[best])))
+			best = c;
+	if (best < nl) {
+		seg_sim_result(&lang[best], SMS_ENC_GSM7, flags | lflags[best],
+		    info);
+		info->chars = chars;
+		info->flags = flags | lflags[best];
+		info->lang_locking = (lflags[best] & SEGMENT_LOCKING) ? lid : 0;
+		info->lang_single = (lflags[best] & SEGMENT_SINGLE) ? lid : 0;
+		return 0;
 	}
 	if (!(flags & SEGMENT_UCS2) && (all_gsm ||
 	    ((flags & SEGMENT_SMART) && all_smart))) {
@@ -341,12 +418,15 @@ segment_split(const char *s, size_t len, enum sms_encoding enc,
     struct sms_err *err)
 {
 	size_t i = 0, total = 0, limit, n = 0, start = 0, used = 0, u;
+	unsigned lid = SEGMENT_LANG_OF(flags), lock, single;
 	uint8_t sep;
 	uint32_t cp;
 	int k;
 
 	if (s == NULL && len > 0)
 		return sms_err_set(err, SMS_EINVAL, _("no text to split"));
+	lock = (flags & SEGMENT_LOCKING) ? lid : 0;
+	single = (flags & SEGMENT_SINGLE) ? lid : 0;
 	/* First the total, to know whether it is one SMS or parts. */
 	while (i < len) {
 		if (enc == SMS_ENC_8BIT) {
@@ -358,7 +438,8 @@ segment_split(const char *s, size_t len, enum sms_encoding enc,
 			    _("the text is not valid UTF-8 at byte %zu"), i);
 		if (enc == SMS_ENC_UCS2)
 			total += ucs2_units(cp);
-		else if ((u = (size_t)gsm7_from_cp(cp, &sep)) > 0)
+		else if ((u = (size_t)gsm7_lang_from_cp(cp, lock, single,
+		    &sep)) > 0)
 			total += u;
 		else
 			return sms_err_set(err, SMS_EDATA,
@@ -376,7 +457,7 @@ segment_split(const char *s, size_t len, enum sms_encoding enc,
 		} else {
 			k = utf8_decode(s + i, len - i, &cp);
 			u = enc == SMS_ENC_UCS2 ? ucs2_units(cp) :
-			    (size_t)gsm7_from_cp(cp, &sep);
+			    (size_t)gsm7_lang_from_cp(cp, lock, single, &sep);
 		}
 		if (used + u > limit) {
 			if (n < max) {

@@ -7,7 +7,8 @@
  * Limits (TS 23.040 9.2.3.24.1, TS 23.038 6.1.2): one SMS holds 160
  * GSM-7 septets, 70 UCS-2 units or 140 octets; a concatenated part loses
  * 6 octets to its UDH (7 with a 16-bit reference), leaving 153 / 67 / 134
- * (152 / 66 / 133).  An extension character (^ { } \ [ ~ ] | euro sign) takes two
+ * (152 / 66 / 133).  Each national language shift table named in the UDH
+ * costs 3 more octets: 155 septets alone, 149 in a part, with one table.  An extension character (^ { } \ [ ~ ] | euro sign) takes two
  * septets and an emoji two UTF-16 units; neither pair is ever split
  * across segments, so a part may end one unit short.
  *
@@ -36,6 +37,19 @@ const char *sms_encoding_name(enum sms_encoding enc);
 #define SEGMENT_UCS2	0x01u	/* always UCS-2, even when GSM-7 would do */
 #define SEGMENT_SMART	0x02u	/* replace look-alikes to stay in GSM-7 */
 #define SEGMENT_REF16	0x04u	/* concatenate with 16-bit references */
+/*
+ * National language tables (TS 23.038 6.2.1.2.4, gsm7.h): with
+ * SEGMENT_LANG(id) a text that does not fit the default alphabet may be
+ * sent in GSM-7 with id's locking and/or single shift table, named in the
+ * UDH at three octets each.  segment_calc() chooses the combination that
+ * needs the fewest segments and reports it in info->flags as
+ * SEGMENT_LOCKING / SEGMENT_SINGLE, which segment_split() and
+ * segment_limit() then take.
+ */
+#define SEGMENT_LANG(id)	(((unsigned)(id) & 0x0fu) << 8)
+#define SEGMENT_LANG_OF(flags)	(((flags) >> 8) & 0x0fu)
+#define SEGMENT_LOCKING	0x1000u	/* uses the language's locking table */
+#define SEGMENT_SINGLE	0x2000u	/* uses the language's single shift table */
 
 #define SEGMENT_MAX 255		/* most parts a concatenated SMS may have */
 #define SEGMENT_FORCING_MAX 16	/* forcing characters segment_info keeps */
@@ -60,6 +74,12 @@ struct segment_info {
 	size_t replaced;	/* characters SEGMENT_SMART replaced; 0
 				   unless the whole text then fits GSM-7 */
 	bool too_long;		/* over SEGMENT_MAX segments: cannot be sent */
+	unsigned flags;		/* the flags given, plus SEGMENT_LOCKING and
+				   SEGMENT_SINGLE when the text uses a
+				   language's tables: pass these on to
+				   segment_split() */
+	unsigned lang_locking;	/* the tables used: a language id, 0 for */
+	unsigned lang_single;	/* the default alphabet / extension table */
 	size_t nforcing;	/* characters that forced UCS-2 (all of them),
 				   0 when GSM-7 or SEGMENT_UCS2 was given */
 	struct segment_forcing forcing[SEGMENT_FORCING_MAX];
@@ -125,7 +145,10 @@ int segment_split(const char *s, size_t len, enum sms_encoding enc,
     unsigned flags, struct segment_span *spans, size_t max,
     struct sms_err *err);
 
-/* Units one part may hold: single true for a lone SMS, else a part. */
+/*
+ * Units one part may hold: single true for a lone SMS, else a part.  For
+ * GSM-7, SEGMENT_LOCKING and SEGMENT_SINGLE each take three octets of UDH.
+ */
 size_t segment_limit(enum sms_encoding enc, bool single, unsigned flags);
 
 #endif
