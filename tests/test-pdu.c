@@ -573,6 +573,86 @@ test_pdu_language_shift(void **state)
 	assert_int_equal(m.lang_single, -1);
 }
 
+/*
+ * oFono's national language vectors (unit/test-sms.c, sms_charset_*): the
+ * septets of these PDUs read with the tables named give oFono's text.
+ * oFono's tables were written apart from the ones here (gsm7-lang.c):
+ * an independent check of Turkish, Portuguese and Spanish.
+ */
+static void
+test_pdu_language_ofono(void **state)
+{
+	static const struct {
+		const char *hex;
+		unsigned locking, single;
+		const char *text;
+	} vec[] = {
+	/* turkey */
+	{ "0001000B915310101010100000808080604028180E888462C168381E"
+	    "90886442A9582E988C06C4E9783EA09068442A994EA8946AC56AB95E"
+	    "B0986C46ABD96EB89C6EC7EBF97EC0A070482C1A8FC8A472C96C3A9F"
+	    "D0A8744AAD5AAFD8AC76CBED7ABFE0B0784C2E9BCFE8B47ACD6EBBDF"
+	    "F0B87C4EAFDBEFF8BC7ECFEFFBFF",
+	    1, 0,
+	    "@\xc2\xa3$\xc2\xa5\xe2\x82\xac\xc3\xa9\xc3\xb9\xc4\xb1\xc3"
+	    "\xb2\xc3\x87\x0a\xc4\x9e\xc4\x9f\x0d\xc3\x85\xc3\xa5\xce"
+	    "\x94_\xce\xa6\xce\x93\xce\x9b\xce\xa9\xce\xa0\xce\xa8\xce"
+	    "\xa3\xce\x98\xce\x9e \xc5\x9e\xc5\x9f\xc3\x9f\xc3\x89 !\x22"
+	    "#\xc2\xa4%&'()*+,-./0123456789:;<=>\x3f\xc4\xb0" "ABCDEFGHI"
+	    "JKLMNOPQRSTUVWXYZ\xc3\x84\xc3\x96\xc3\x91\xc3\x9c\xc2\xa7"
+	    "\xc3\xa7" "abcdefghijklmnopqrstuvwxyz\xc3\xa4\xc3\xb6\xc3"
+	    "\xb1\xc3\xbc\xc3\xa0" },
+	/* turkey_ext */
+	{ "0001000B9153101010101000001A1BC586B2416D529BD786B7E96D7C"
+	    "1BE002C8011318870E",
+	    1, 1,
+	    "\x0c^{}\x5c[~]|\xc4\x9e\xc4\xb0\xc5\x9e\xc3\xa7\xe2\x82\xac"
+	    "\xc4\x9f\xc4\xb1\xc5\x9f" },
+	/* portugal */
+	{ "0001000B915310101010100000808080604028180E888462C168381E"
+	    "90886442A9582E988C06C4E9783EA09068442A994EA8946AC56AB95E"
+	    "B0986C46ABD96EB89C6EC7EBF97EC0A070482C1A8FC8A472C96C3A9F"
+	    "D0A8744AAD5AAFD8AC76CBED7ABFE0B0784C2E9BCFE8B47ACD6EBBDF"
+	    "F0B87C4EAFDBEFF8BC7ECFEFFBFF",
+	    3, 0,
+	    "@\xc2\xa3$\xc2\xa5\xc3\xaa\xc3\xa9\xc3\xba\xc3\xad\xc3\xb3"
+	    "\xc3\xa7\x0a\xc3\x94\xc3\xb4\x0d\xc3\x81\xc3\xa1\xce\x94_"
+	    "\xc2\xaa\xc3\x87\xc3\x80\xe2\x88\x9e^\x5c\xe2\x82\xac\xc3"
+	    "\x93| \xc3\x82\xc3\xa2\xc3\x8a\xc3\x89 !\x22#\xc2\xba%&'()*"
+	    "+,-./0123456789:;<=>\x3f\xc3\x8d" "ABCDEFGHIJKLMNOPQRSTUVWX"
+	    "YZ\xc3\x83\xc3\x95\xc3\x9a\xc3\x9c\xc2\xa7~abcdefghijklmnop"
+	    "qrstuvwxyz\xc3\xa3\xc3\xb5`\xc3\xbc\xc3\xa0" },
+	/* portugal_ext */
+	{ "0001000B9153101010101000003184C446B160381E1BC96662D95436"
+	    "96CD6583D9643C1BD42675D9F0C01B9F8602CC74B75C0EE68030ECF9"
+	    "1D",
+	    3, 3,
+	    "\xc3\xaa\xc3\xa7\x0c\xc3\x94\xc3\xb4\xc3\x81\xc3\xa1\xce"
+	    "\xa6\xce\x93^\xce\xa9\xce\xa0\xce\xa8\xce\xa3\xce\x98\xc3"
+	    "\x8a{}\x5c[~]|\xc3\x80\xc3\x8d\xc3\x93\xc3\x9a\xc3\x83\xc3"
+	    "\x95\xc3\x82\xe2\x82\xac\xc3\xad\xc3\xb3\xc3\xba\xc3\xa3"
+	    "\xc3\xb5\xc3\xa2" },
+	/* spain */
+	{ "0001000B915310101010100000269BC446B1A16C509BD4E6B5E16D7A"
+	    "1BDF06B8096E929BE7A6BA096FCA9BF4E6BDA903",
+	    2, 2,
+	    "\xc3\xa7\x0c^{}\x5c[~]|\xc3\x81\xc3\x8d\xc3\x93\xc3\x9a\xc3"
+	    "\xa1\xe2\x82\xac\xc3\xad\xc3\xb3\xc3\xba" },
+	};
+	char out[PDU_TEXT_MAX];
+	struct pdu_msg m;
+	size_t i;
+
+	for (i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+		assert_int_equal(pdu_decode_hex(vec[i].hex, strlen(vec[i].hex),
+		    PDU_SMSC_AUTO, &m, NULL), 0);
+		assert_int_equal(m.encoding, SMS_ENC_GSM7);
+		gsm7_to_utf8_lang(m.data, m.data_len, vec[i].locking,
+		    vec[i].single, out, sizeof out);
+		assert_string_equal(out, vec[i].text);
+	}
+}
+
 /* Random texts in each language's tables decode to what was packed. */
 static void
 test_pdu_language_random(void **state)
@@ -810,6 +890,7 @@ main(void)
 		cmocka_unit_test(test_pdu_mti1_received),
 		cmocka_unit_test(test_pdu_language_shift),
 		cmocka_unit_test(test_pdu_language_random),
+		cmocka_unit_test(test_pdu_language_ofono),
 		cmocka_unit_test(test_pdu_8bit_display),
 		cmocka_unit_test(test_pdu_encode_known),
 		cmocka_unit_test(test_pdu_encode_table),
