@@ -18,7 +18,7 @@ expect_status 0 "modem info" "$BIN/sms-inbox" modem info --port "$SIM/modem"
 expect_grep "^maker: *huawei" "$TMPD/out" "info: maker"
 expect_grep "^operator: *SimNet" "$TMPD/out" "info: operator"
 expect_grep "^signal: *-73 dBm (4/5)" "$TMPD/out" "info: signal in dBm and bars"
-expect_grep "^storage: *SM 0/20" "$TMPD/out" "info: storage use"
+expect_grep "^storage: *SIM 0/20$" "$TMPD/out" "info: storage use"
 expect_grep "^quirks: *huawei-curc" "$TMPD/out" "info: the maker's quirks"
 
 expect_status 0 "modem info --json" "$BIN/sms-inbox" modem info --json \

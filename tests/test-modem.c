@@ -648,6 +648,86 @@ test_modem_storage_full(void **state)
 	harness_stop(&h);
 }
 
+/* The storage lists of AT+CPMS=? in both forms modems give. */
+static void
+test_modem_cpms_lists(void **state)
+{
+	static const struct {
+		const char *v;
+		int list;
+		int n;
+		const char *names;	/* joined with spaces */
+	} cases[] = {
+		{ "(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\"),(\"SM\")", 0, 3,
+		    "SM ME MT" },
+		{ "(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\"),(\"SM\")", 1, 2,
+		    "SM ME" },
+		{ "(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\"),(\"SM\")", 2, 1,
+		    "SM" },
+		{ "(\"SM\", \"ME\"), (\"SM\"), (\"ME\")", 2, 1, "ME" },
+		{ "\"SM\",\"ME\",\"MT\"", 1, 1, "ME" },
+		{ "(\"SM\")", 1, 0, "" },
+		{ "", 0, 0, "" },
+		{ "(\"SM\",\"TOOLONG\",\"ME\")", 0, 2, "SM ME" },
+		{ "(\"SM\",\"ME", 0, 1, "SM" },
+	};
+	char out[4][4], joined[32];
+	size_t i;
+	int n, k;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = modem_cpms_list(cases[i].v, cases[i].list, out, 4);
+		joined[0] = '\0';
+		for (k = 0; k < n; k++)
+			snprintf(joined + strlen(joined),
+			    sizeof joined - strlen(joined), "%s%s",
+			    k ? " " : "", out[k]);
+		assert_int_equal(n, cases[i].n);
+		assert_string_equal(joined, cases[i].names);
+	}
+	assert_int_equal(modem_cpms_list("(\"SM\",\"ME\")", 0, out, 1), 1);
+}
+
+static bool
+phone_nearly_full(struct harness *h)
+{
+	return strstr(h->detail, "phone 9/10, nearly full") != NULL;
+}
+
+static bool
+all_nine_in(struct harness *h)
+{
+	return h->n_inbound >= 9 &&
+	    harness_ctl_int(h, "stats", "stored") == 0;
+}
+
+/* Messages waiting in the modem's own storage (ME) are read too, and
+ * its use is in the status, with a warning when nearly full. */
+static void
+test_modem_storage_me(void **state)
+{
+	const char *args[] = { "--storage", "5", "--me-storage", "10", NULL };
+	struct harness h;
+	char cmd[256];
+	int i;
+
+	harness_start(&h, args);
+	for (i = 0; i < 9; i++) {
+		snprintf(cmd, sizeof cmd, "{\"cmd\": \"sms\", \"mem\": "
+		    "\"ME\", \"from\": \"+3630555100%d\", \"text\": "
+		    "\"in ME %d\"}", i, i);
+		json_decref(harness_ctl(&h, cmd));
+	}
+	harness_open(&h, "");
+	h.inbound_rc = SMS_ESTORE;
+	harness_run_until(&h, phone_nearly_full);
+	assert_non_null(strstr(h.detail, "SIM 0/5"));
+	h.inbound_rc = 0;
+	harness_run_until(&h, all_nine_in);
+	assert_int_equal(h.n_inbound, 9);
+	harness_stop(&h);
+}
+
 static bool
 cmgs_swallowed(struct harness *h)
 {
@@ -715,6 +795,8 @@ main(void)
 		cmocka_unit_test(test_modem_receive_ucs2_out_of_order),
 		cmocka_unit_test(test_modem_receive_kept_until_stored),
 		cmocka_unit_test(test_modem_storage_full),
+		cmocka_unit_test(test_modem_cpms_lists),
+		cmocka_unit_test(test_modem_storage_me),
 		cmocka_unit_test(test_modem_unplug_during_send),
 	};
 

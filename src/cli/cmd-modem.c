@@ -291,7 +291,19 @@ modem_info(struct cmd_ctx *ctx, const char *port, int baud, bool json)
 		"ATE0", "AT+CMEE=1", "AT+CGMI", "AT+CGMM", "AT+CGMR", "AT+CGSN",
 		"AT+CPIN?", "AT+COPS?", "AT+CREG?", "AT+CSQ", "AT+CSCA?",
 		"AT+CPMS?",
+		/* Each storage's use: selecting it says (27.005 3.2.2); the
+		 * SIM last, so it stays selected. */
+		"AT+CPMS=\"ME\"", "AT+CPMS=\"SM\"",
 	};
+	static const struct {
+		const char *cmd, *name, *label;
+	} mems[] = {
+		{ "AT+CPMS=\"SM\"", "SM", N_("SIM") },
+		{ "AT+CPMS=\"ME\"", "ME", N_("phone") },
+	};
+	char uses[160] = "";
+	size_t len = 0;
+	json_t *arr;
 	struct run r;
 	uv_loop_t loop;
 	const char *v;
@@ -322,6 +334,22 @@ modem_info(struct cmd_ctx *ctx, const char *port, int baud, bool json)
 	if ((v = answer(&r, "AT+CPMS?", "+CPMS")) != NULL &&
 	    sscanf(v, "\"%7[^\"]\",%d,%d", storage, &used, &total) != 3)
 		storage[0] = '\0';
+	arr = json_array();
+	for (i = 0; i < sizeof mems / sizeof mems[0]; i++) {
+		int u, t;
+
+		if ((v = answer(&r, mems[i].cmd, "+CPMS")) == NULL ||
+		    sscanf(v, "%d,%d", &u, &t) != 2)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:i}",
+		    "name", mems[i].name, "used", u, "total", t));
+		if (len < sizeof uses)
+			len += (size_t)snprintf(uses + len, sizeof uses - len,
+			    "%s%s %d/%d", len > 0 ? ", " : "",
+			    _(mems[i].label), u, t);
+	}
+	if (len == 0 && storage[0] != '\0')
+		snprintf(uses, sizeof uses, "%s %d/%d", storage, used, total);
 	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:s?}",
 	    "port", port,
 	    "maker", answer(&r, "AT+CGMI", NULL),
@@ -339,6 +367,7 @@ modem_info(struct cmd_ctx *ctx, const char *port, int baud, bool json)
 	if (storage[0] != '\0')
 		json_object_set_new(o, "storage", json_pack("{s:s, s:i, s:i}",
 		    "name", storage, "used", used, "total", total));
+	json_object_set_new(o, "storages", arr);
 	{
 		char q[128];
 
@@ -380,9 +409,8 @@ modem_info(struct cmd_ctx *ctx, const char *port, int baud, bool json)
 		else
 			printf("%-14s ?\n", _("signal:"));
 		printf("%-14s %s\n", _("SMSC:"), smsc[0] ? smsc : "?");
-		if (storage[0] != '\0')
-			printf(_("%-14s %s %d/%d\n"), _("storage:"), storage,
-			    used, total);
+		if (uses[0] != '\0')
+			printf("%-14s %s\n", _("storage:"), uses);
 		name = json_string_value(json_object_get(o, "quirks"));
 		printf("%-14s %s\n", _("quirks:"), name[0] ? name :
 		    _("none"));

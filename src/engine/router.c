@@ -180,8 +180,13 @@ update(struct engine *e, struct engine_backend *eb, const char *detail)
 		s = BACKEND_MAINTENANCE;
 	else if (s == BACKEND_UP && eb->failing_down)
 		s = BACKEND_DOWN;
-	if (s == eb->effective && eb->since != 0)
+	if (s == eb->effective && eb->since != 0) {
+		/* The same state with a newer sentence from the backend
+		 * (a modem's storage use): shown, not announced. */
+		if (detail != NULL && s == eb->reported)
+			snprintf(eb->detail, sizeof eb->detail, "%s", detail);
 		return;
+	}
 	if (detail == NULL && s == BACKEND_MAINTENANCE)
 		detail = _("inside a maintenance window");
 	if (detail == NULL && eb->failing_down && s == BACKEND_DOWN)

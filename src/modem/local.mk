@@ -58,6 +58,8 @@ bench_bench_modem_SOURCES = bench/bench-modem.c \
 bench_bench_modem_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 bench_bench_modem_LDADD = $(TEST_LIBS)
 CLEANFILES += bench/bench-modem
-TESTS += tests/test-modem-send.sh tests/test-modem-reports.sh
+TESTS += tests/test-modem-send.sh tests/test-modem-reports.sh \
+	tests/test-modem-storage.sh
 EXTRA_DIST += tests/test-modem-send.sh tests/test-modem-reports.sh \
+	tests/test-modem-storage.sh \
 	tests/lib-modem.sh

@@ -26,7 +26,8 @@
 #define MODEM_REOPEN_FIRST_MS	250u
 #define MODEM_REOPEN_MAX_MS	30000u
 #define MODEM_AT_TRIES		5	/* bare ATs before giving up */
-#define MODEM_READS_MAX		256	/* indexes to read */
+#define MODEM_RX_MAX		512	/* receive jobs waiting */
+#define MODEM_MEMS_MAX		4	/* storages read */
 #define MODEM_TRACK_MAX		256	/* parts awaiting a report */
 #define MODEM_STORAGE_WARN	90	/* percent */
 
@@ -64,6 +65,29 @@ struct modem_tx {
 	char refs[256];		/* "12,13" */
 	unsigned mrs[16];
 	bool report;
+};
+
+/* A message storage (27.005 3.2.2: "SM" SIM, "ME" modem, "MT" both) and
+ * its use as the last AT+CPMS said. */
+struct modem_mem {
+	char name[4];
+	int used, total;
+	bool warned;		/* nearly full, said once */
+};
+
+/* What the receive side does, one at a time, each in its storage:
+ * selected with AT+CPMS first when another one is. */
+enum modem_rx_kind {
+	RX_USE = 0,		/* AT+CPMS="X": select, learn the use */
+	RX_LIST,		/* everything in it: AT+CMGL=4 (or slots) */
+	RX_READ,		/* AT+CMGR=idx */
+	RX_DELETE,		/* AT+CMGD=idx: handed over, stored */
+};
+
+struct modem_rx {
+	enum modem_rx_kind kind;
+	char mem[4];
+	int idx;
 };
 
 /* A sent part waiting for its status report. */
@@ -113,19 +137,22 @@ struct modem {
 	int escalation;
 	unsigned quirks;
 	char maker[64], model[64], revision[64], imei[32];
-	char smsc[32], operator_name[64], mem[8];
+	char smsc[32], operator_name[64];
 	int rssi, creg;
-	int used, total;
-	bool storage_warned;
+	int health_left;	/* answers still due in this round */
 	enum backend_state state;
 	char detail[256];
 
-	/* receiving */
-	int reads[MODEM_READS_MAX];
-	size_t n_reads;
-	int deleting[MODEM_READS_MAX];	/* AT+CMGD sent, in order */
-	size_t n_deleting;
-	bool reading, sweeping;
+	/* storages */
+	struct modem_mem mems[MODEM_MEMS_MAX];	/* the ones we read */
+	size_t n_mems;
+	char mem3[4];		/* where new messages go */
+	char cur_mem[4];	/* selected for reading now; "" unknown */
+
+	/* receiving: a ring of jobs, the head one running when rx_busy */
+	struct modem_rx rx[MODEM_RX_MAX];
+	size_t rx_head, rx_n;
+	bool rx_busy;
 
 	/* sending */
 	struct modem_tx tx;
@@ -138,7 +165,7 @@ static void modem_init_run(struct modem *m);
 static void modem_lost(struct modem *m, const char *why, unsigned delay_ms);
 static void modem_watchdog(struct modem *m);
 static void modem_sweep(struct modem *m);
-static void modem_read_next(struct modem *m);
+static void modem_rx_run(struct modem *m);
 static void modem_health_run(struct modem *m);
 static void modem_timers_start(struct modem *m);
 
@@ -291,32 +318,62 @@ modem_set_state(struct modem *m, enum backend_state state, const char *fmt,
 		    detail[0] ? m->detail : NULL);
 }
 
-/* The storage sentence: "SIM 3/20". */
+/* A storage's name for people: "SIM", "phone", ... */
+static const char *
+modem_mem_label(const char *name)
+{
+	if (strcmp(name, "SM") == 0)
+		return _("SIM");
+	if (strcmp(name, "ME") == 0)
+		return _("phone");
+	if (strcmp(name, "MT") == 0)
+		return _("SIM+phone");
+	return name;
+}
+
+static bool
+modem_mem_nearly_full(const struct modem_mem *mm)
+{
+	return mm->total > 0 && mm->used * 100 >= mm->total *
+	    MODEM_STORAGE_WARN;
+}
+
+/* The storage sentence: "SIM 18/20, phone 3/100". */
 static void
 modem_storage_text(const struct modem *m, char *buf, size_t size)
 {
-	const char *name = m->mem;
+	const struct modem_mem *mm;
+	size_t i, len = 0;
 
-	if (strcmp(name, "SM") == 0)
-		name = "SIM";
-	else if (strcmp(name, "ME") == 0)
-		name = "phone";
-	else if (strcmp(name, "MT") == 0)
-		name = "SIM+phone";
-	if (m->total > 0 && m->used * 100 >= m->total * MODEM_STORAGE_WARN)
-		snprintf(buf, size, _("%s %d/%d, nearly full"), name, m->used,
-		    m->total);
-	else if (m->total > 0)
-		snprintf(buf, size, "%s %d/%d", name, m->used, m->total);
-	else
-		buf[0] = '\0';
+	buf[0] = '\0';
+	for (i = 0; i < m->n_mems && len < size; i++) {
+		mm = &m->mems[i];
+		if (mm->total <= 0)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len,
+		    modem_mem_nearly_full(mm) ? _("%s%s %d/%d, nearly full") :
+		    "%s%s %d/%d", len > 0 ? ", " : "",
+		    modem_mem_label(mm->name), mm->used, mm->total);
+	}
+}
+
+/* The storage called name among those we read, or NULL. */
+static struct modem_mem *
+modem_mem_find(struct modem *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_mems; i++)
+		if (strcmp(m->mems[i].name, name) == 0)
+			return &m->mems[i];
+	return NULL;
 }
 
 /* Up when the session is ready and registered; a sentence either way. */
 static void
 modem_update_state(struct modem *m)
 {
-	char storage[64];
+	char storage[160];
 
 	if (m->phase != PH_UP)
 		return;
@@ -447,9 +504,12 @@ modem_wd_cb(void *data, const struct at_response *res)
 		m->step = S_AT;
 		modem_init_run(m);
 	} else if (m->phase == PH_UP) {
-		m->reading = m->sweeping = m->health_running = false;
+		/* What was cancelled runs again; the selection is unknown. */
+		m->rx_busy = m->health_running = false;
+		m->cur_mem[0] = '\0';
 		modem_health_run(m);
 		modem_sweep(m);
+		modem_rx_run(m);
 	}
 }
 
@@ -503,9 +563,9 @@ modem_session_reset(struct modem *m)
 	m->at_tries = 0;
 	m->cnmi_try = 0;
 	m->escalation = 0;
-	m->reading = m->sweeping = m->health_running = false;
-	m->n_reads = 0;
-	m->n_deleting = 0;
+	m->rx_busy = m->health_running = false;
+	m->rx_head = m->rx_n = 0;
+	m->cur_mem[0] = '\0';
 	m->creg = -1;
 	m->rssi = 99;
 }
@@ -713,6 +773,108 @@ modem_chan_hangup(void *ctx)
 /* ------------------------------------------------------------------ */
 /* Init */
 
+int
+modem_cpms_list(const char *v, int list, char (*out)[4], int max)
+{
+	const char *p = v, *q;
+	int group = 0, depth = 0, n = 0;
+	size_t len;
+
+	while (p != NULL && *p != '\0') {
+		switch (*p) {
+		case '(':
+			depth++;
+			break;
+		case ')':
+			depth--;
+			break;
+		case ',':
+			if (depth <= 0)
+				group++;
+			break;
+		case '"':
+			if ((q = strchr(p + 1, '"')) == NULL)
+				return n;
+			len = (size_t)(q - p - 1);
+			if (group == list && n < max && len > 0 && len < 4) {
+				memcpy(out[n], p + 1, len);
+				out[n][len] = '\0';
+				n++;
+			}
+			p = q;
+			break;
+		}
+		p++;
+	}
+	return n;
+}
+
+static bool
+mem_in(char (*list)[4], int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void
+modem_mem_add(struct modem *m, const char *name)
+{
+	if (m->n_mems == MODEM_MEMS_MAX || modem_mem_find(m, name) != NULL)
+		return;
+	memset(&m->mems[m->n_mems], 0, sizeof m->mems[0]);
+	snprintf(m->mems[m->n_mems].name, sizeof m->mems[0].name, "%s",
+	    name);
+	m->n_mems++;
+}
+
+/*
+ * The storages to read, from the storage key or the AT+CPMS=? answer v
+ * (NULL if none): SIM and modem each (MT is both of them: read it only
+ * when neither is offered alone, so nothing is read twice), and where
+ * new messages go: MT when offered and we read both, else the first.
+ */
+static void
+modem_pick_storage(struct modem *m, const char *v)
+{
+	char l1[16][4], l3[16][4], name[4];
+	const char *p = m->storage;
+	int n1, n3;
+	size_t n;
+
+	n1 = v != NULL ? modem_cpms_list(v, 0, l1, 16) : 0;
+	n3 = v != NULL ? modem_cpms_list(v, 2, l3, 16) : 0;
+	m->n_mems = 0;
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, ", ");
+		n = strcspn(p, ", ");
+		if (n > 0 && n < sizeof name) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			modem_mem_add(m, name);
+		}
+		p += n;
+	}
+	if (m->n_mems == 0) {
+		if (mem_in(l1, n1, "SM"))
+			modem_mem_add(m, "SM");
+		if (mem_in(l1, n1, "ME"))
+			modem_mem_add(m, "ME");
+	}
+	if (m->n_mems == 0)
+		modem_mem_add(m, mem_in(l1, n1, "MT") ? "MT" :
+		    n1 > 0 ? l1[0] : "SM");
+	if (mem_in(l3, n3, "MT") && (modem_mem_find(m, "MT") != NULL ||
+	    (modem_mem_find(m, "SM") != NULL &&
+	    modem_mem_find(m, "ME") != NULL)))
+		snprintf(m->mem3, sizeof m->mem3, "MT");
+	else
+		snprintf(m->mem3, sizeof m->mem3, "%s", m->mems[0].name);
+}
+
 static void
 modem_init_cb(void *data, const struct at_response *res)
 {
@@ -876,32 +1038,19 @@ modem_init_cb(void *data, const struct at_response *res)
 		m->step++;
 		break;
 	case S_CPMS_TEST:
-		v = modem_find(res, "+CPMS");
-		if (m->storage != NULL)
-			snprintf(m->mem, sizeof m->mem, "%s", m->storage);
-		else if (ok && v != NULL) {
-			/* The first list is mem1: prefer SIM+ME, then SIM. */
-			size_t n = strcspn(v, ")");
-
-			if (memmem(v, n, "\"MT\"", 4) != NULL)
-				snprintf(m->mem, sizeof m->mem, "MT");
-			else if (memmem(v, n, "\"SM\"", 4) != NULL)
-				snprintf(m->mem, sizeof m->mem, "SM");
-			else
-				copy_field(m->mem, sizeof m->mem, v + 1);
-		}
-		if (m->mem[0] == '\0')
-			snprintf(m->mem, sizeof m->mem, "SM");
+		modem_pick_storage(m, ok ? modem_find(res, "+CPMS") : NULL);
 		m->step++;
 		break;
 	case S_CPMS_SET:
 		v = modem_find(res, "+CPMS");
-		if (!ok || v == NULL ||
-		    sscanf(v, "%d,%d", &m->used, &m->total) != 2) {
+		if (!ok || v == NULL || sscanf(v, "%d,%d", &m->mems[0].used,
+		    &m->mems[0].total) != 2) {
 			log_warn("modem %s: cannot select storage %s",
-			    m->b->name, m->mem);
-			m->used = m->total = 0;
-		}
+			    m->b->name, m->mems[0].name);
+			m->mems[0].used = m->mems[0].total = 0;
+		} else
+			snprintf(m->cur_mem, sizeof m->cur_mem, "%s",
+			    m->mems[0].name);
 		m->step++;
 		break;
 	case S_CNMI:
@@ -989,8 +1138,8 @@ modem_init_run(struct modem *m)
 			break;
 		case S_CPMS_SET:
 			snprintf(cmd, sizeof cmd,
-			    "AT+CPMS=\"%s\",\"%s\",\"%s\"", m->mem, m->mem,
-			    m->mem);
+			    "AT+CPMS=\"%s\",\"%s\",\"%s\"", m->mems[0].name,
+			    m->mems[0].name, m->mem3);
 			break;
 		case S_CNMI:
 			if (!(m->quirks & QUIRK_NO_CNMI))
@@ -1029,12 +1178,14 @@ modem_init_run(struct modem *m)
 /* ------------------------------------------------------------------ */
 /* Health */
 
+static void modem_rx_add(struct modem *m, enum modem_rx_kind kind,
+    const char *mem, int idx);
+
 static void
 modem_health_cb(void *data, const struct at_response *res)
 {
 	struct modem *m = data;
 	const char *v;
-	char storage[64];
 	int n, stat;
 
 	if (modem_stop_on(m, res)) {
@@ -1056,39 +1207,34 @@ modem_health_cb(void *data, const struct at_response *res)
 			copy_field(m->operator_name, sizeof m->operator_name,
 			    q);
 	}
-	if ((v = modem_find(res, "+CPMS")) != NULL) {
-		const char *q = strchr(v, ',');
-
-		if (q != NULL && sscanf(q + 1, "%d,%d", &m->used,
-		    &m->total) != 2)
-			m->used = m->total = 0;
-		if (m->total > 0 &&
-		    m->used * 100 >= m->total * MODEM_STORAGE_WARN) {
-			modem_storage_text(m, storage, sizeof storage);
-			if (!m->storage_warned)
-				log_warn("modem %s: message storage nearly "
-				    "full (%s); reading it out", m->b->name,
-				    storage);
-			m->storage_warned = true;
-			modem_sweep(m);
-		} else
-			m->storage_warned = false;
+	if (--m->health_left <= 0) {
 		/* The last of the round. */
 		m->health_running = false;
 		modem_update_state(m);
 	}
 }
 
+/* Signal, registration and operator; the storages' use comes from
+ * selecting each (RX_USE), in turn with the receive work. */
 static void
 modem_health_run(struct modem *m)
 {
+	size_t i;
+
 	if (m->phase != PH_UP || m->health_running || m->chan == NULL)
 		return;
 	m->health_running = true;
-	modem_cmd(m, "AT+CSQ", m->cmd_ms, modem_health_cb);
-	modem_cmd(m, "AT+CREG?", m->cmd_ms, modem_health_cb);
-	modem_cmd(m, "AT+COPS?", m->cmd_ms, modem_health_cb);
-	modem_cmd(m, "AT+CPMS?", m->cmd_ms, modem_health_cb);
+	m->health_left = 0;
+	if (modem_cmd(m, "AT+CSQ", m->cmd_ms, modem_health_cb) == 0)
+		m->health_left++;
+	if (modem_cmd(m, "AT+CREG?", m->cmd_ms, modem_health_cb) == 0)
+		m->health_left++;
+	if (modem_cmd(m, "AT+COPS?", m->cmd_ms, modem_health_cb) == 0)
+		m->health_left++;
+	if (m->health_left == 0)
+		m->health_running = false;
+	for (i = 0; i < m->n_mems; i++)
+		modem_rx_add(m, RX_USE, m->mems[i].name, 0);
 }
 
 static void
@@ -1101,59 +1247,6 @@ modem_health_timer_cb(uv_timer_t *h)
 
 /* ------------------------------------------------------------------ */
 /* Receiving */
-
-static void
-modem_delete_cb(void *data, const struct at_response *res)
-{
-	struct modem *m = data;
-
-	if (m->closing)
-		return;
-	if (m->n_deleting > 0) {
-		memmove(m->deleting, m->deleting + 1,
-		    (m->n_deleting - 1) * sizeof m->deleting[0]);
-		m->n_deleting--;
-	}
-	if (modem_stop_on(m, res))
-		return;
-	if (res->result == AT_RES_OK && m->used > 0)
-		m->used--;
-}
-
-static void
-modem_delete(struct modem *m, int idx)
-{
-	char cmd[32];
-
-	size_t i;
-
-	if (idx < 0)
-		return;
-	/* A read of idx still queued would offer it twice. */
-	for (i = m->reading ? 1 : 0; i < m->n_reads; i++)
-		if (m->reads[i] == idx) {
-			memmove(m->reads + i, m->reads + i + 1,
-			    (m->n_reads - i - 1) * sizeof m->reads[0]);
-			m->n_reads--;
-			break;
-		}
-	snprintf(cmd, sizeof cmd, "AT+CMGD=%d", idx);
-	if (modem_cmd(m, cmd, m->cmd_ms, modem_delete_cb) == 0 &&
-	    m->n_deleting < MODEM_READS_MAX)
-		m->deleting[m->n_deleting++] = idx;
-}
-
-/* Whether idx was handed over already and its AT+CMGD is on the way. */
-static bool
-modem_is_deleting(const struct modem *m, int idx)
-{
-	size_t i;
-
-	for (i = 0; i < m->n_deleting; i++)
-		if (m->deleting[i] == idx)
-			return true;
-	return false;
-}
 
 /*
  * Hand a status report on, as the report of one part: the store combines
@@ -1196,7 +1289,8 @@ modem_report(struct modem *m, const struct pdus_decoded *d)
 
 /* Handle one stored or direct PDU; returns true when it may be deleted. */
 static bool
-modem_handle_pdu(struct modem *m, int idx, const char *hex, int tpdu_len)
+modem_handle_pdu(struct modem *m, const char *mem, int idx, const char *hex,
+    int tpdu_len)
 {
 	struct pdus_decoded *d;
 	struct sms_err err;
@@ -1207,8 +1301,8 @@ modem_handle_pdu(struct modem *m, int idx, const char *hex, int tpdu_len)
 		return false;
 	sms_err_clear(&err);
 	if (pdus_decode(hex, tpdu_len, d, &err) < 0) {
-		log_warn("modem %s: keeping undecodable message at index %d: "
-		    "%s", m->b->name, idx, err.msg);
+		log_warn("modem %s: keeping undecodable message at %s %d: "
+		    "%s", m->b->name, mem, idx, err.msg);
 		free(d);
 		return false;
 	}
@@ -1217,130 +1311,312 @@ modem_handle_pdu(struct modem *m, int idx, const char *hex, int tpdu_len)
 		done = true;
 	} else if (d->kind == PDUS_OTHER) {
 		log_debug("modem %s: leaving a stored outgoing message at "
-		    "index %d alone", m->b->name, idx);
+		    "%s %d alone", m->b->name, mem, idx);
 	} else {
 		rc = m->b->events->inbound(m->b->ctx, m->b, &d->in);
 		done = rc == 0;
 		if (!done)
-			log_warn("modem %s: message at index %d not stored "
-			    "yet; keeping it on the modem", m->b->name, idx);
+			log_warn("modem %s: message at %s %d not stored "
+			    "yet; keeping it on the modem", m->b->name, mem,
+			    idx);
 	}
 	free(d);
 	return done;
+}
+
+/* The job i places after the head; i < rx_n. */
+static struct modem_rx *
+modem_rx_at(struct modem *m, size_t i)
+{
+	return &m->rx[(m->rx_head + i) % MODEM_RX_MAX];
+}
+
+static bool
+modem_rx_queued(struct modem *m, enum modem_rx_kind kind, const char *mem,
+    int idx)
+{
+	struct modem_rx *j;
+	size_t i;
+
+	for (i = 0; i < m->rx_n; i++) {
+		j = modem_rx_at(m, i);
+		if (j->kind == kind && strcmp(j->mem, mem) == 0 &&
+		    (kind == RX_USE || kind == RX_LIST || j->idx == idx))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Queue receive work.  A read is not queued twice, nor once its delete
+ * is on the way (it was handed over); a full ring drops reads and lists
+ * (the next sweep finds what they would have) but never a delete.
+ */
+static void
+modem_rx_add(struct modem *m, enum modem_rx_kind kind, const char *mem,
+    int idx)
+{
+	struct modem_rx *j;
+
+	if (mem == NULL || mem[0] == '\0')
+		mem = m->n_mems > 0 ? m->mems[0].name : "SM";
+	if (modem_rx_queued(m, kind, mem, idx) ||
+	    (kind == RX_READ && modem_rx_queued(m, RX_DELETE, mem, idx)))
+		return;
+	if (m->rx_n == MODEM_RX_MAX) {
+		log_warn("modem %s: too much to read at once; the next sweep "
+		    "catches up", m->b->name);
+		return;
+	}
+	j = modem_rx_at(m, m->rx_n);
+	j->kind = kind;
+	snprintf(j->mem, sizeof j->mem, "%s", mem);
+	j->idx = idx;
+	m->rx_n++;
+	modem_rx_run(m);
+}
+
+/* The running job is done: drop it and start the next. */
+static void
+modem_rx_next(struct modem *m)
+{
+	if (m->rx_n > 0) {
+		m->rx_head = (m->rx_head + 1) % MODEM_RX_MAX;
+		m->rx_n--;
+	}
+	m->rx_busy = false;
+	modem_rx_run(m);
+}
+
+/* Whether an answer ends the job here: cancelled (it runs again after
+ * recovery) or timed out (the watchdog's now). */
+static bool
+modem_rx_stop_on(struct modem *m, const struct at_response *res)
+{
+	if (m->closing)
+		return true;
+	if (res->result == AT_RES_CANCELLED || res->result == AT_RES_TIMEOUT) {
+		m->rx_busy = false;
+		(void)modem_stop_on(m, res);
+		return true;
+	}
+	(void)modem_stop_on(m, res);
+	return false;
+}
+
+/* Storage use from an AT+CPMS=... answer (used1,total1,...): warn once
+ * when nearly full and read it out. */
+static void
+modem_mem_use(struct modem *m, const char *mem, const char *v)
+{
+	struct modem_mem *mm = modem_mem_find(m, mem);
+	char storage[160];
+
+	if (mm == NULL || v == NULL ||
+	    sscanf(v, "%d,%d", &mm->used, &mm->total) != 2)
+		return;
+	if (!modem_mem_nearly_full(mm)) {
+		mm->warned = false;
+		return;
+	}
+	if (!mm->warned) {
+		modem_storage_text(m, storage, sizeof storage);
+		log_warn("modem %s: message storage nearly full (%s); reading "
+		    "it out", m->b->name, storage);
+	}
+	mm->warned = true;
+	modem_rx_add(m, RX_LIST, mem, 0);
+}
+
+static void
+modem_select_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	struct modem_rx *j = modem_rx_at(m, 0);
+
+	if (modem_rx_stop_on(m, res))
+		return;
+	const char *use = modem_find(res, "+CPMS");
+	enum modem_rx_kind kind = j->kind;
+	struct modem_mem *mm;
+	char mem[4];
+	int i, first;
+
+	if (res->result != AT_RES_OK) {
+		log_warn("modem %s: cannot select storage %s (%s)",
+		    m->b->name, j->mem, res->final);
+		m->cur_mem[0] = '\0';
+		modem_rx_next(m);
+		return;
+	}
+	snprintf(m->cur_mem, sizeof m->cur_mem, "%s", j->mem);
+	snprintf(mem, sizeof mem, "%s", j->mem);
+	if (kind == RX_USE || (kind == RX_LIST &&
+	    (m->quirks & QUIRK_NO_CMGL))) {
+		modem_rx_next(m);
+		modem_mem_use(m, mem, use);
+		if (kind == RX_USE) {
+			modem_update_state(m);
+			return;
+		}
+		/* Slot by slot: every index the storage has. */
+		mm = modem_mem_find(m, mem);
+		first = (m->quirks & QUIRK_INDEX0) ? 0 : 1;
+		for (i = 0; mm != NULL && i < mm->total; i++)
+			modem_rx_add(m, RX_READ, mem, first + i);
+		return;
+	}
+	/* Now the job itself. */
+	m->rx_busy = false;
+	modem_rx_run(m);
+	modem_mem_use(m, mem, use);
+}
+
+static void
+modem_delete_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	struct modem_rx *j = modem_rx_at(m, 0);
+	struct modem_mem *mm;
+
+	if (modem_rx_stop_on(m, res))
+		return;
+	if (res->result == AT_RES_OK &&
+	    (mm = modem_mem_find(m, j->mem)) != NULL && mm->used > 0) {
+		mm->used--;
+		modem_update_state(m);
+	} else if (res->result != AT_RES_OK)
+		log_warn("modem %s: cannot delete message %s %d (%s); the "
+		    "next sweep offers it again", m->b->name, j->mem, j->idx,
+		    res->final);
+	modem_rx_next(m);
+}
+
+/* Delete a message that was handed over: no read of it may follow. */
+static void
+modem_delete(struct modem *m, const char *mem, int idx)
+{
+	struct modem_rx *j;
+	size_t i;
+
+	if (idx < 0)
+		return;
+	for (i = m->rx_busy ? 1 : 0; i < m->rx_n; i++) {
+		j = modem_rx_at(m, i);
+		if (j->kind == RX_READ && j->idx == idx &&
+		    strcmp(j->mem, mem) == 0)
+			j->idx = -1;	/* skipped when its turn comes */
+	}
+	modem_rx_add(m, RX_DELETE, mem, idx);
 }
 
 static void
 modem_read_cb(void *data, const struct at_response *res)
 {
 	struct modem *m = data;
-	int idx = m->n_reads > 0 ? m->reads[0] : -1;
+	struct modem_rx *j = modem_rx_at(m, 0);
+	char mem[4];
+	int idx = j->idx;
 
-	if (m->closing)
+	if (modem_rx_stop_on(m, res))
 		return;
-	m->reading = false;
-	if (res->result == AT_RES_CANCELLED)
-		return;		/* read again after recovery */
-	if (m->n_reads > 0) {
-		memmove(m->reads, m->reads + 1,
-		    (m->n_reads - 1) * sizeof m->reads[0]);
-		m->n_reads--;
-	}
-	if (modem_stop_on(m, res))
-		return;
-	if (modem_is_deleting(m, idx))
-		;	/* the sweep handed it over meanwhile */
+	snprintf(mem, sizeof mem, "%s", j->mem);
+	modem_rx_next(m);
+	if (modem_rx_queued(m, RX_DELETE, mem, idx))
+		;	/* a sweep handed it over meanwhile */
 	else if (res->result == AT_RES_OK && res->n_lines >= 2 &&
 	    at_value(res->lines[0], "+CMGR") != NULL) {
-		if (modem_handle_pdu(m, idx, res->lines[1],
+		if (modem_handle_pdu(m, mem, idx, res->lines[1],
 		    modem_last_int(res->lines[0])))
-			modem_delete(m, idx);
+			modem_delete(m, mem, idx);
 	} else if (res->result != AT_RES_OK && res->code != 321)
-		log_warn("modem %s: cannot read message %d: %s", m->b->name,
-		    idx, res->final);
-	modem_read_next(m);
+		log_warn("modem %s: cannot read message %s %d: %s",
+		    m->b->name, mem, idx, res->final);
 }
 
 static void
-modem_read_next(struct modem *m)
-{
-	char cmd[32];
-
-	if (m->reading || m->n_reads == 0 || m->phase != PH_UP)
-		return;
-	m->reading = true;
-	snprintf(cmd, sizeof cmd, "AT+CMGR=%d", m->reads[0]);
-	if (modem_cmd(m, cmd, m->cmd_ms, modem_read_cb) < 0)
-		m->reading = false;
-}
-
-static void
-modem_queue_read(struct modem *m, int idx)
-{
-	size_t i;
-
-	for (i = 0; i < m->n_reads; i++)
-		if (m->reads[i] == idx)
-			return;
-	if (m->n_reads == MODEM_READS_MAX) {
-		/* The sweep will find it. */
-		return;
-	}
-	m->reads[m->n_reads++] = idx;
-	modem_read_next(m);
-}
-
-static void
-modem_sweep_cb(void *data, const struct at_response *res)
+modem_list_cb(void *data, const struct at_response *res)
 {
 	struct modem *m = data;
+	struct modem_rx *j = modem_rx_at(m, 0);
 	const char *v;
+	char mem[4];
 	size_t i;
 	int idx;
 
-	if (m->closing)
+	if (modem_rx_stop_on(m, res))
 		return;
-	m->sweeping = false;
-	if (modem_stop_on(m, res))
-		return;
+	snprintf(mem, sizeof mem, "%s", j->mem);
+	modem_rx_next(m);
 	if (res->result != AT_RES_OK) {
 		log_warn("modem %s: listing messages failed (%s); reading "
 		    "slot by slot from now on", m->b->name, res->final);
 		m->quirks |= QUIRK_NO_CMGL;
-		modem_sweep(m);
+		modem_rx_add(m, RX_LIST, mem, 0);
 		return;
 	}
 	for (i = 0; i + 1 < res->n_lines; i++) {
 		if ((v = at_value(res->lines[i], "+CMGL")) == NULL)
 			continue;
 		idx = atoi(v);
-		if (modem_is_deleting(m, idx)) {
-			i++;
-			continue;
-		}
-		if (modem_handle_pdu(m, idx, res->lines[i + 1],
+		if (!modem_rx_queued(m, RX_DELETE, mem, idx) &&
+		    modem_handle_pdu(m, mem, idx, res->lines[i + 1],
 		    modem_last_int(v)))
-			modem_delete(m, idx);
+			modem_delete(m, mem, idx);
 		i++;
 	}
 }
 
-/* Read everything stored: AT+CMGL=4, or slot by slot with no-cmgl. */
+/* Start the job at the head: select its storage first when another one
+ * is selected (or to learn the use: RX_USE, and RX_LIST for fresh
+ * counts). */
+static void
+modem_rx_run(struct modem *m)
+{
+	struct modem_rx *j;
+	char cmd[32];
+	int rc;
+
+	while (!m->rx_busy && m->rx_n > 0 && m->phase == PH_UP &&
+	    m->chan != NULL && !m->closing) {
+		j = modem_rx_at(m, 0);
+		if (j->kind != RX_USE && j->kind != RX_LIST && j->idx < 0) {
+			modem_rx_next(m);	/* dropped: handed over */
+			return;
+		}
+		m->rx_busy = true;
+		if (j->kind == RX_USE || strcmp(m->cur_mem, j->mem) != 0 ||
+		    (j->kind == RX_LIST && j->idx == 0)) {
+			if (j->kind == RX_LIST)
+				j->idx = 1;	/* selected, counts fresh */
+			snprintf(cmd, sizeof cmd, "AT+CPMS=\"%s\"", j->mem);
+			rc = modem_cmd(m, cmd, m->cmd_ms, modem_select_cb);
+		} else if (j->kind == RX_READ) {
+			snprintf(cmd, sizeof cmd, "AT+CMGR=%d", j->idx);
+			rc = modem_cmd(m, cmd, m->cmd_ms, modem_read_cb);
+		} else if (j->kind == RX_DELETE) {
+			snprintf(cmd, sizeof cmd, "AT+CMGD=%d", j->idx);
+			rc = modem_cmd(m, cmd, m->cmd_ms, modem_delete_cb);
+		} else {
+			rc = modem_cmd(m, "AT+CMGL=4", m->cmd_ms * 3,
+			    modem_list_cb);
+		}
+		if (rc < 0)
+			m->rx_busy = false;
+		return;
+	}
+}
+
+/* Read everything stored, storage by storage. */
 static void
 modem_sweep(struct modem *m)
 {
-	int i, first;
+	size_t i;
 
-	if (m->phase != PH_UP || m->sweeping || m->chan == NULL)
+	if (m->phase != PH_UP || m->chan == NULL)
 		return;
-	if (m->quirks & QUIRK_NO_CMGL) {
-		first = (m->quirks & QUIRK_INDEX0) ? 0 : 1;
-		for (i = 0; i < m->total; i++)
-			modem_queue_read(m, first + i);
-		return;
-	}
-	m->sweeping = true;
-	if (modem_cmd(m, "AT+CMGL=4", m->cmd_ms * 3, modem_sweep_cb) < 0)
-		m->sweeping = false;
+	for (i = 0; i < m->n_mems; i++)
+		modem_rx_add(m, RX_LIST, m->mems[i].name, 0);
 }
 
 static void
@@ -1363,23 +1639,33 @@ static void
 modem_chan_urc(void *ctx, const struct at_urc *urc)
 {
 	struct modem *m = ctx;
+	struct modem_mem *mm;
 	const char *v;
+	char mem[4];
 
 	if (m->closing)
 		return;
 	if ((v = at_value(urc->line, "+CMTI")) != NULL ||
 	    (v = at_value(urc->line, "+CDSI")) != NULL) {
+		/* +CMTI: <mem>,<index> (27.005 3.4.1); the storage may be
+		 * one we do not sweep ("SR", "MT"): read it there. */
+		mem[0] = '\0';
+		if (*v == '"')
+			copy_field(mem, sizeof mem, v);
+		if ((mm = modem_mem_find(m, mem)) != NULL) {
+			mm->used++;
+			modem_update_state(m);
+		}
 		v = strchr(v, ',');
 		if (v != NULL)
-			modem_queue_read(m, atoi(v + 1));
-		m->used++;
+			modem_rx_add(m, RX_READ, mem, atoi(v + 1));
 		return;
 	}
 	if (at_value(urc->line, "+CMT") != NULL ||
 	    at_value(urc->line, "+CDS") != NULL) {
 		if (urc->pdu == NULL)
 			return;
-		if (!modem_handle_pdu(m, -1, urc->pdu,
+		if (!modem_handle_pdu(m, "-", -1, urc->pdu,
 		    modem_last_int(urc->line)))
 			log_err("modem %s: a directly delivered message could "
 			    "not be stored", m->b->name);
@@ -1405,7 +1691,12 @@ modem_chan_urc(void *ctx, const struct at_urc *urc)
 	    strncmp(urc->line, "+CIEV", 5) == 0)) {
 		log_warn("modem %s: message storage full; reading it out",
 		    m->b->name);
-		m->used = m->total;
+		v = strchr(urc->line, '"');
+		for (mm = m->mems; mm < m->mems + m->n_mems; mm++)
+			if (v == NULL || strncmp(v + 1, mm->name,
+			    strlen(mm->name)) == 0)
+				mm->used = mm->total;
+		modem_update_state(m);
 		modem_sweep(m);
 		return;
 	}
@@ -1556,6 +1847,30 @@ modem_free(struct modem *m)
 	free(m);
 }
 
+/* The storage key: names such as SM, ME, MT, separated by commas. */
+static int
+modem_storage_check(const char *spec, const char *sec, struct sms_err *err)
+{
+	const char *p = spec;
+	size_t n, i, count = 0;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, ", ");
+		if ((n = strcspn(p, ", ")) == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (!isupper((unsigned char)p[i]))
+				break;
+		if (n != 2 || i != n || ++count > MODEM_MEMS_MAX)
+			return sms_err_set(err, SMS_ECONFIG, _("[%s]: storage "
+			    "takes up to %d storage names such as SM (SIM), "
+			    "ME (modem) or MT (both), separated by commas"),
+			    sec, MODEM_MEMS_MAX);
+		p += n;
+	}
+	return 0;
+}
+
 static char *
 dup_or_null(const char *s)
 {
@@ -1591,6 +1906,9 @@ modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
 		    "modems in PDU mode"), sec);
 	if ((rc = quirks_apply(conf_get(cfg, sec, "quirks"), &q, err)) < 0)
 		return sms_err_prefix(err, "[%s]", sec);
+	if ((rc = modem_storage_check(conf_get(cfg, sec, "storage"), sec,
+	    err)) < 0)
+		return rc;
 
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return sms_err_set(err, SMS_ENOMEM, "%s",

@@ -26,6 +26,13 @@ int modem_rssi_bars(int rssi);
  */
 const char *modem_cms_reason(int code, bool *transient);
 
+/*
+ * The storage names in list (0-2) of an AT+CPMS=? answer v, e.g.
+ * ("SM","ME","MT"),("SM","ME"),("SM") or the bare "SM","SM","SM", into
+ * out (names of up to 3 letters); returns how many, at most max.
+ */
+int modem_cpms_list(const char *v, int list, char (*out)[4], int max);
+
 /* A sentence for a +CME ERROR code (27.007 9.2); static storage. */
 const char *modem_cme_reason(int code);
 

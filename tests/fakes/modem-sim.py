@@ -14,17 +14,20 @@ DIR/modem is a symlink to the current pty (like /dev/serial/by-id), DIR/ctl
 a UNIX socket taking one JSON object per line and answering one per line,
 DIR/ready appears when both exist.  Control commands ("cmd" key):
 
-    sms       from, text, [ucs2], [concat: [ref, total, seq]], [smsc]
-              -- the network delivers a message (stored, then +CMTI)
+    sms       from, text, [ucs2], [concat: [ref, total, seq]], [smsc],
+              [mem: "SM"|"ME"] -- the network delivers a message
+              (stored, then +CMTI; with mem, put straight into that
+              storage, as if it arrived before we looked)
     deliver   pdu -- the same with a ready TPDU (hex, no SMSC part)
     report    mr, [status] -- a status report for message reference mr
     sent      -> {"sent": [{mr, to, text, pdu, srr, udh, dcs}, ...]}
-    storage   -> {"slots": {index: pdu}, "pending": n}
+    storage   -> {"slots": {index: pdu}, "me": {index: pdu}, "pending": n}
     stats     -> counters (pin_attempts, cmgd, commands, ...)
     log       -> {"log": [command lines received]}
     set       any of: echo, mid_urc, auto_report, fail_cmgs (code),
               fail_cmgs_count, hang (commands to ignore), hang_on
-              (ignore the next command starting with this), ...
+              (ignore the next command starting with this), deliver_to
+              (keep new messages there, not in AT+CPMS's mem3), ...
     noise     write line noise;  storm n: n URCs at once
     unplug    the device disappears;  replug: it comes back (new pty)
     quit
@@ -168,7 +171,15 @@ class Sim:
         self.verbose = True
         self.pin_ok = args.pin is None
         self.pin_left = 3
-        self.slots = {}            # index -> (stat, pdu)
+        # Message storages (27.005 3.2.2): "SM" (SIM) always, "ME" (the
+        # modem's own) with --me-storage; "MT" is both, SIM first, with
+        # the ME indexes after the SIM's.
+        self.mems = {"SM": {}}     # storage -> {index: (stat, pdu)}
+        self.cap = {"SM": args.storage}
+        if args.me_storage > 0:
+            self.mems["ME"] = {}
+            self.cap["ME"] = args.me_storage
+        self.cpms = ["SM", "SM", "SM"]     # mem1 (read), mem2, mem3 (new)
         self.pending = []          # network queue while storage is full
         self.sent = []
         self.mr = args.first_mr
@@ -183,7 +194,8 @@ class Sim:
         self.opts = {"mid_urc": False, "auto_report": True,
                      "fail_cmgs": 0, "fail_cmgs_count": 0, "hang": 0, "hang_on": "",
                      "report_status": 0, "cnmi_reject_mt": -1,
-                     "cmgl_hang": False, "fail_cmgf": 0}
+                     "cmgl_hang": False, "fail_cmgf": 0,
+                     "deliver_to": ""}
         self.replug_at = None
         self.ctlbuf = {}
         self.plug()
@@ -214,6 +226,7 @@ class Sim:
         self.verbose = True
         self.pin_ok = self.a.pin is None
         self.cnmi = (0, 0, 0, 0, 0)
+        self.cpms = ["SM", "SM", "SM"]     # back to defaults on reset
         self.stats["plugged"] += 1
 
     def unplug(self):
@@ -258,34 +271,62 @@ class Sim:
     def first_index(self):
         return self.a.index_base
 
-    def free_index(self):
-        for i in range(self.a.index_base, self.a.index_base + self.a.storage):
-            if i not in self.slots:
+    def free_index(self, mem):
+        base = self.a.index_base
+        for i in range(base, base + self.cap[mem]):
+            if i not in self.mems[mem]:
                 return i
         return None
 
-    def store(self, tpdu, stat=0):
-        idx = self.free_index()
-        if idx is None:
-            return None
-        self.slots[idx] = (stat, "00" + tpdu)
-        return idx
+    def parts_of(self, mem):
+        """The real storages behind mem: MT is the SIM, then ME."""
+        if mem == "MT":
+            return [m for m in ("SM", "ME") if m in self.mems]
+        return [mem] if mem in self.mems else []
 
-    def network_deliver(self, tpdu):
+    def view(self, mem):
+        """mem's slots as AT+CMGL/CMGR/CMGD see them: index ->
+        (storage, real index); in MT the ME indexes follow the SIM's."""
+        out = {}
+        for m in self.parts_of(mem):
+            off = self.cap["SM"] if mem == "MT" and m == "ME" else 0
+            for i in self.mems[m]:
+                out[i + off] = (m, i)
+        return out
+
+    def used(self, mem):
+        return sum(len(self.mems[m]) for m in self.parts_of(mem))
+
+    def total(self, mem):
+        return sum(self.cap[m] for m in self.parts_of(mem))
+
+    def store(self, tpdu, stat=0, mem=None):
+        """Keep a PDU in mem (default mem3); (storage, index) or None."""
+        for m in self.parts_of(mem or self.cpms[2]):
+            idx = self.free_index(m)
+            if idx is not None:
+                self.mems[m][idx] = (stat, "00" + tpdu)
+                return m, idx
+        return None
+
+    def network_deliver(self, tpdu, mem=None):
+        if mem is not None:
+            return self.store(tpdu, mem=mem)
         if self.cnmi[1] == 2 and self.pin_ok:
             self.urc("+CMT: ,%d\r\n00%s" % (len(tpdu) // 2, tpdu))
             return "direct"
-        idx = self.store(tpdu)
-        if idx is None:
+        where = self.store(tpdu, mem=self.opts["deliver_to"] or None)
+        if where is None:
             self.pending.append(tpdu)
-            self.urc('^SMMEMFULL: "SM"')
+            self.urc('^SMMEMFULL: "%s"' % self.cpms[2])
             return "pending"
         if self.cnmi[1] in (1, 2, 3):
-            self.urc('+CMTI: "SM",%d' % idx)
-        return idx
+            self.urc('+CMTI: "%s",%d' % where)
+        return where
 
     def flush_pending(self):
-        while self.pending and self.free_index() is not None:
+        while self.pending and any(self.free_index(m) is not None
+                                   for m in self.parts_of(self.cpms[2])):
             self.network_deliver(self.pending.pop(0))
 
     def send_report(self, mr, status):
@@ -295,9 +336,9 @@ class Sim:
         if self.cnmi[3] == 1:
             self.urc("+CDS: %d\r\n00%s" % (len(tpdu) // 2, tpdu))
         elif self.cnmi[3] == 2:
-            idx = self.store(tpdu, stat=1)
-            if idx is not None:
-                self.urc('+CDSI: "SM",%d' % idx)
+            where = self.store(tpdu, stat=1)
+            if where is not None:
+                self.urc('+CDSI: "%s",%d' % where)
 
     # -- AT commands -----------------------------------------------------
     def on_modem(self, fd):
@@ -440,15 +481,23 @@ class Sim:
         if c.startswith("+CSMS"):
             return self.final("OK")
         if c == "+CPMS=?":
-            self.lines(['+CPMS: ("SM","ME"),("SM","ME"),("SM","ME")'])
+            names = list(self.mems) + (["MT"] if "ME" in self.mems else [])
+            lst = "(%s)" % ",".join('"%s"' % n for n in names)
+            self.lines(["+CPMS: %s,%s,%s" % (lst, lst, lst)])
             return self.final("OK")
-        if c == "+CPMS?" or c.startswith("+CPMS="):
-            n, t = len(self.slots), self.a.storage
-            if c.startswith("+CPMS="):
-                self.lines(["+CPMS: %d,%d,%d,%d,%d,%d" % (n, t, n, t, n, t)])
-            else:
-                self.lines(['+CPMS: "SM",%d,%d,"SM",%d,%d,"SM",%d,%d'
-                            % (n, t, n, t, n, t)])
+        if c.startswith("+CPMS="):
+            want = [w.strip().strip('"') for w in c[6:].split(",")]
+            if len(want) > 3 or any(not self.parts_of(w) for w in want):
+                return self.final("+CMS ERROR: 302")
+            self.cpms[:len(want)] = want
+            self.stats["cpms"] = self.stats.get("cpms", 0) + 1
+            self.lines(["+CPMS: " + ",".join(
+                "%d,%d" % (self.used(m), self.total(m)) for m in self.cpms)])
+            return self.final("OK")
+        if c == "+CPMS?":
+            self.lines(["+CPMS: " + ",".join(
+                '"%s",%d,%d' % (m, self.used(m), self.total(m))
+                for m in self.cpms)])
             return self.final("OK")
         if c.startswith("+CNMI="):
             try:
@@ -467,31 +516,37 @@ class Sim:
             if self.opts["cmgl_hang"]:
                 return None
             out = []
-            for idx in sorted(self.slots):
-                stat, pdu = self.slots[idx]
+            view = self.view(self.cpms[0])
+            for idx in sorted(view):
+                m, i = view[idx]
+                stat, pdu = self.mems[m][i]
                 out.append("+CMGL: %d,%d,,%d" % (idx, stat,
                                                  len(pdu) // 2 - 1))
                 out.append(pdu)
                 if stat == 0:
-                    self.slots[idx] = (1, pdu)
+                    self.mems[m][i] = (1, pdu)
             self.lines(out)
             return self.final("OK")
         if c.startswith("+CMGR="):
             self.stats["cmgr"] += 1
+            view = self.view(self.cpms[0])
             idx = int(c[6:])
-            if idx not in self.slots:
+            if idx not in view:
                 return self.final("+CMS ERROR: 321")
-            stat, pdu = self.slots[idx]
+            m, i = view[idx]
+            stat, pdu = self.mems[m][i]
             self.lines(["+CMGR: %d,,%d" % (stat, len(pdu) // 2 - 1), pdu])
             if stat == 0:
-                self.slots[idx] = (1, pdu)
+                self.mems[m][i] = (1, pdu)
             return self.final("OK")
         if c.startswith("+CMGD="):
             self.stats["cmgd"] += 1
+            view = self.view(self.cpms[0])
             idx = int(c[6:].split(",")[0])
-            if idx not in self.slots:
+            if idx not in view:
                 return self.final("+CMS ERROR: 321")
-            del self.slots[idx]
+            m, i = view[idx]
+            del self.mems[m][i]
             self.final("OK")
             self.flush_pending()
             return None
@@ -557,8 +612,8 @@ class Sim:
         if cmd == "sms":
             tpdu = deliver_pdu(m["from"], m["text"], m.get("ucs2", False),
                                m.get("concat"))
-            return {"ok": True, "where": self.network_deliver(tpdu),
-                    "pdu": tpdu}
+            return {"ok": True, "pdu": tpdu,
+                    "where": self.network_deliver(tpdu, m.get("mem"))}
         if cmd == "deliver":
             return {"ok": True, "where": self.network_deliver(m["pdu"])}
         if cmd == "report":
@@ -567,11 +622,14 @@ class Sim:
         if cmd == "sent":
             return {"sent": self.sent}
         if cmd == "storage":
-            return {"slots": {str(k): v[1] for k, v in self.slots.items()},
+            return {"slots": {str(k): v[1]
+                              for k, v in self.mems["SM"].items()},
+                    "me": {str(k): v[1]
+                           for k, v in self.mems.get("ME", {}).items()},
                     "pending": len(self.pending)}
         if cmd == "stats":
             return dict(self.stats, pending=len(self.pending),
-                        stored=len(self.slots))
+                        stored=sum(len(v) for v in self.mems.values()))
         if cmd == "log":
             return {"log": self.log}
         if cmd == "set":
@@ -638,7 +696,10 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--dir", required=True)
     p.add_argument("--pin")
-    p.add_argument("--storage", type=int, default=20)
+    p.add_argument("--storage", type=int, default=20,
+                   help="SIM (SM) storage slots")
+    p.add_argument("--me-storage", type=int, default=0,
+                   help="the modem's own (ME) storage slots; 0: none")
     p.add_argument("--index-base", type=int, default=1, choices=(0, 1))
     p.add_argument("--maker", default="huawei")
     p.add_argument("--model", default="E3372")
