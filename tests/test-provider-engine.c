@@ -5,7 +5,8 @@
  * get their SID and delivery; inbound messages are stored once whether they
  * come by polling or webhook; forged webhooks store nothing; a connection
  * closed after the POST was read neither loses nor doubles a message; a
- * bulk send never exceeds the rate.
+ * bulk send never exceeds the rate; status callbacks out of order end in
+ * the furthest state; an MMS is stored with its attachments noted.
  */
 #include "config.h"
 
@@ -405,6 +406,133 @@ test_e2e_bulk_rate(void **state)
 	fx_stop(&f);
 }
 
+/* A webhook to path, signed over https://sms.example.com<path>. */
+static int
+webhook_to(struct fx *f, const char *path, const char *params)
+{
+	char j[2048];
+	json_t *r;
+	int status;
+
+	snprintf(j, sizeof j, "{\"url\": \"http://127.0.0.1:%d%s\", "
+	    "\"public\": \"https://sms.example.com%s\", \"signature\": "
+	    "\"valid\", \"params\": %s}", f->hook_port, path, path, params);
+	r = fake_call(&f->loop, &fake, "POST", "/_fake/webhook", j);
+	status = (int)json_integer_value(json_object_get(r, "status"));
+	json_decref(r);
+	return status;
+}
+
+/* A status callback for sid. */
+static void
+callback(struct fx *f, const char *sid, const char *status,
+    const char *code)
+{
+	char params[512];
+
+	snprintf(params, sizeof params, "{\"MessageSid\": \"%s\", "
+	    "\"SmsSid\": \"%s\", \"MessageStatus\": \"%s\", \"SmsStatus\": "
+	    "\"%s\", \"From\": \"" FROM "\", \"To\": \"+36301230000\", "
+	    "\"AccountSid\": \"" ACCOUNT "\"%s%s%s}", sid, sid, status, status,
+	    code != NULL ? ", \"ErrorCode\": \"" : "", code != NULL ? code : "",
+	    code != NULL ? "\"" : "");
+	assert_int_equal(webhook_to(f, "/status", params), 200);
+}
+
+static bool
+first_final(struct fx *f)
+{
+	return msg_state_is_final(state_of(f, f->ids[0], NULL));
+}
+
+static bool
+second_final(struct fx *f)
+{
+	return msg_state_is_final(state_of(f, f->ids[1], NULL));
+}
+
+/*
+ * Twilio's status callbacks arrive late, twice and out of order: the
+ * message ends in its furthest state and stays there.  An undelivered one
+ * keeps the reason, naming the code.  A permanent error on creation
+ * (21610: the recipient sent STOP) fails the message with a sentence.
+ */
+static void
+test_e2e_status_callbacks(void **state)
+{
+	struct fx f;
+	struct store_message m;
+	char sid[2][80];
+	size_t i;
+
+	fx_start(&f, "status_callback = https://sms.example.com/status\n");
+	queue(&f, "+36301230000", "callbacks one");
+	queue(&f, "+36301230000", "callbacks two");
+	fx_until(&f, all_submitted, 20000, "the messages to be submitted");
+	for (i = 0; i < 2; i++) {
+		state_of(&f, f.ids[i], &m);
+		snprintf(sid[i], sizeof sid[i], "%s", m.remote_ref);
+		store_message_fini(&m);
+	}
+	callback(&f, sid[0], "sent", NULL);
+	callback(&f, sid[0], "delivered", NULL);
+	callback(&f, sid[0], "sent", NULL);		/* late */
+	callback(&f, sid[0], "queued", NULL);		/* later still */
+	callback(&f, sid[0], "delivered", NULL);	/* twice */
+	fx_until(&f, first_final, 5000, "the first to be delivered");
+	/* A late failure never undoes a delivery. */
+	callback(&f, sid[0], "undelivered", "30003");
+	callback(&f, sid[1], "undelivered", "30005");
+	callback(&f, sid[1], "sent", NULL);
+	fx_until(&f, second_final, 5000, "the second to be undelivered");
+	fx_idle(&f, 300);
+	assert_int_equal(state_of(&f, f.ids[0], NULL), MSG_DELIVERED);
+	assert_int_equal(state_of(&f, f.ids[1], &m), MSG_UNDELIVERED);
+	assert_int_equal(m.error_code, 30005);
+	assert_non_null(strstr(m.error_text, "Twilio error 30005"));
+	store_message_fini(&m);
+	/* 21610 from Twilio's create: failed at once, not retried. */
+	queue(&f, "+15005550004", "to someone who sent STOP");
+	fx_until(&f, all_submitted, 20000, "the third to fail");
+	assert_int_equal(state_of(&f, f.ids[2], &m), MSG_FAILED);
+	assert_int_equal(m.error_code, 21610);
+	assert_non_null(strstr(m.error_text, "opted out"));
+	assert_non_null(strstr(m.error_text, "Twilio error 21610"));
+	store_message_fini(&m);
+	fx_stop(&f);
+}
+
+/* An MMS by webhook: its text and a line for each picture are stored,
+ * unicode intact. */
+static void
+test_e2e_mms_webhook(void **state)
+{
+	struct fx f;
+	struct store_messages ms;
+	int64_t thread;
+
+	fx_start(&f, "");
+	f.peer = "+36307654329";
+	assert_int_equal(webhook_to(&f, "/in", "{\"MessageSid\": "
+	    "\"MMe2e1\", \"From\": \"+36307654329\", \"To\": \"" FROM "\", "
+	    "\"Body\": \"\\u00c1rv\\u00edzt\\u0171r\\u0151 \\ud83c\\udf0a\", "
+	    "\"NumMedia\": \"1\", \"NumSegments\": \"1\", "
+	    "\"MediaUrl0\": \"https://api.twilio.com/m/ME9\", "
+	    "\"MediaContentType0\": \"image/jpeg\"}"), 200);
+	f.want = 1;
+	fx_until(&f, inbound_reached, 5000, "the MMS");
+	assert_int_equal(store_thread_find(f.st, f.peer, &thread, NULL), 0);
+	assert_int_equal(store_message_page(f.st, thread, 0, 10, &ms, NULL),
+	    0);
+	assert_int_equal(ms.n, 1);
+	assert_string_equal(ms.v[0].body, "\xc3\x81rv\xc3\xadzt\xc5\xb1r"
+	    "\xc5\x91 \xf0\x9f\x8c\x8a\n"
+	    "[attachment image/jpeg: https://api.twilio.com/m/ME9]");
+	assert_string_equal(ms.v[0].remote_ref, "MMe2e1");
+	store_messages_fini(&ms);
+	fx_stop(&f);
+}
+
 int
 main(void)
 {
@@ -413,6 +541,8 @@ main(void)
 		cmocka_unit_test(test_e2e_inbound_once),
 		cmocka_unit_test(test_e2e_close_after_post),
 		cmocka_unit_test(test_e2e_bulk_rate),
+		cmocka_unit_test(test_e2e_status_callbacks),
+		cmocka_unit_test(test_e2e_mms_webhook),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -264,6 +264,7 @@ test_provider_permanent_errors(void **state)
 		{ "+15005550009", 21614, "not a mobile number" },
 	};
 	struct harness *h = open_twilio(NULL);
+	char want[32];
 	size_t i;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -274,6 +275,8 @@ test_provider_permanent_errors(void **state)
 		assert_false(h->failed[i].transient);
 		assert_int_equal(h->failed[i].code, cases[i].code);
 		assert_non_null(strstr(h->failed[i].text, cases[i].words));
+		snprintf(want, sizeof want, "Twilio error %d", cases[i].code);
+		assert_non_null(strstr(h->failed[i].text, want));
 	}
 	assert_int_equal(h->n_submitted, 0);
 	assert_int_equal(h->state, BACKEND_UP);
@@ -609,6 +612,249 @@ test_provider_webhooks(void **state)
 	done(h);
 }
 
+static bool
+is_ready(struct harness *h, void *data)
+{
+	return h->b.ops->ready(&h->b);
+}
+
+/* 401 and 403 on a send are the account's fault, not the message's: the
+ * backend goes down at once saying what to check, and the message is
+ * only put back (transient). */
+static void
+test_provider_forbidden(void **state)
+{
+	static const char *const replies[] = {
+		"\"status\": 403, \"body\": {\"code\": 20003, \"message\": "
+		    "\"Authenticate\", \"status\": 403}",
+		"\"status\": 401, \"body\": {}",
+		"\"status\": 403, \"body\": {\"code\": 20005, \"message\": "
+		    "\"Account not active\", \"status\": 403}",
+	};
+	struct backend_health hl;
+	char rule[512];
+	size_t i;
+
+	for (i = 0; i < sizeof replies / sizeof replies[0]; i++) {
+		struct harness *h = open_twilio(NULL);
+
+		snprintf(rule, sizeof rule, "{\"rules\": [{\"method\": "
+		    "\"POST\", \"path\": \"Messages\", %s}]}", replies[i]);
+		script(h, rule);
+		assert_int_equal(harness_submit(h, 1, "+36301234567", "x"), 0);
+		wait_outcomes(h, 1);
+		assert_int_equal(h->n_failed, 1);
+		assert_true(h->failed[0].transient);
+		assert_int_equal(h->failed[0].code, i == 2 ? 20005 : 20003);
+		assert_non_null(strstr(h->failed[0].text, "account_sid"));
+		assert_non_null(strstr(h->failed[0].text, "[backend.tw]"));
+		assert_int_equal(h->state, BACKEND_DOWN);
+		h->b.ops->health(&h->b, &hl);
+		assert_non_null(strstr(hl.detail, "Twilio error"));
+		assert_false(h->b.ops->ready(&h->b));
+		done(h);
+	}
+}
+
+/* 429 without Retry-After: hold 1 s, then 2 s while it goes on, and tell
+ * the engine so; a success ends it.  Twilio never processes a 429'd
+ * request, so nothing is looked up before sending again. */
+static void
+test_provider_429_backoff(void **state)
+{
+	struct harness *h = open_twilio(NULL);
+
+	script(h, "{\"rules\": [{\"method\": \"POST\", \"path\": "
+	    "\"Messages\", \"status\": 429, \"times\": 2, "
+	    "\"body\": {\"code\": 20429, \"message\": \"Too Many Requests\"}}"
+	    "]}");
+	assert_int_equal(harness_submit(h, 1, "+36301234567", "a"), 0);
+	wait_outcomes(h, 1);
+	assert_true(h->failed[0].transient);
+	assert_int_equal(h->failed[0].retry_after, 1);
+	assert_int_equal(h->failed[0].code, 20429);
+	assert_non_null(strstr(h->failed[0].text, "Twilio error 20429"));
+	assert_false(h->b.ops->ready(&h->b));
+	assert_true(harness_run(h, is_ready, NULL, 20000));
+	assert_int_equal(harness_submit(h, 2, "+36301234567", "b"), 0);
+	wait_outcomes(h, 2);
+	assert_int_equal(h->failed[1].retry_after, 2);
+	assert_true(h->b.ops->next_ready(&h->b) > 1000);
+	assert_true(harness_run(h, is_ready, NULL, 20000));
+	assert_int_equal(harness_submit(h, 3, "+36301234567", "c"), 0);
+	wait_outcomes(h, 3);
+	assert_int_equal(h->n_submitted, 1);
+	assert_int_equal(h->state, BACKEND_UP);
+	/* No listing was made to look for the 429'd ones. */
+	assert_int_equal(creations(h, "a") + creations(h, "b"), 0);
+	assert_int_equal(posts(h, "a") + posts(h, "b"), 2);
+	done(h);
+}
+
+/* Call the fake's webhook sender; the whole answer (caller decrefs). */
+static json_t *
+webhook_answer(struct harness *h, int port, const char *path,
+    const char *public, const char *params)
+{
+	char j[4096];
+
+	snprintf(j, sizeof j, "{\"url\": \"http://127.0.0.1:%d%s\", "
+	    "\"public\": \"%s\", \"signature\": \"valid\", \"kind\": "
+	    "\"twilio\", \"params\": %s}", port, path, public, params);
+	return fake_call(&h->loop, &fake, "POST", "/_fake/webhook", j);
+}
+
+/* What Twilio really sends: an MMS with two pictures and unicode text,
+ * signed over the public URL with the default port written out (Twilio
+ * signs either form); answered at once with empty TwiML as text/xml. */
+static void
+test_provider_webhook_mms(void **state)
+{
+	struct harness *h = open_twilio(
+	    "webhook_listen = 127.0.0.1:0\n"
+	    "webhook_url = https://inbox.example.com/twilio/sms\n");
+	const char *mms = "{\"MessageSid\": \"MMhook1\", \"SmsSid\": "
+	    "\"MMhook1\", \"AccountSid\": \"" ACCOUNT "\", \"From\": "
+	    "\"+36301112222\", \"To\": \"" FROM "\", \"Body\": \"N\\u00e9zd "
+	    "\\ud83d\\ude00\", \"NumMedia\": \"2\", \"NumSegments\": \"1\", "
+	    "\"SmsStatus\": \"received\", \"ApiVersion\": \"2010-04-01\", "
+	    "\"MediaUrl0\": \"https://api.twilio.com/m/ME1\", "
+	    "\"MediaContentType0\": \"image/jpeg\", "
+	    "\"MediaUrl1\": \"https://api.twilio.com/m/ME2\", "
+	    "\"MediaContentType1\": \"image/png\", "
+	    "\"FromCountry\": \"HU\", \"ToCountry\": \"US\"}";
+	int port = provider_backend_webhook_port(&h->b), one = 1;
+	json_t *r;
+
+	assert_true(port > 0);
+	r = webhook_answer(h, port, "/sms",
+	    "https://inbox.example.com:443/twilio/sms", mms);
+	assert_int_equal(json_integer_value(json_object_get(r, "status")),
+	    200);
+	assert_non_null(strstr(json_string_value(json_object_get(r,
+	    "content_type")), "text/xml"));
+	assert_non_null(strstr(json_string_value(json_object_get(r, "body")),
+	    "<Response"));
+	json_decref(r);
+	assert_true(harness_run(h, n_inbound, &one, 5000));
+	assert_string_equal(h->inbound[0].ref, "MMhook1");
+	assert_string_equal(h->inbound[0].text, "N\xc3\xa9zd \xf0\x9f\x98\x80\n"
+	    "[attachment image/jpeg: https://api.twilio.com/m/ME1]\n"
+	    "[attachment image/png: https://api.twilio.com/m/ME2]");
+	/* A picture alone: the body is empty. */
+	r = webhook_answer(h, port, "/sms",
+	    "https://inbox.example.com/twilio/sms",
+	    "{\"MessageSid\": \"MMhook2\", \"From\": \"+36301112222\", "
+	    "\"To\": \"" FROM "\", \"Body\": \"\", \"NumMedia\": \"1\", "
+	    "\"MediaUrl0\": \"https://api.twilio.com/m/ME3\", "
+	    "\"MediaContentType0\": \"image/gif\"}");
+	assert_int_equal(json_integer_value(json_object_get(r, "status")),
+	    200);
+	json_decref(r);
+	one = 2;
+	assert_true(harness_run(h, n_inbound, &one, 5000));
+	assert_string_equal(h->inbound[1].text,
+	    "[attachment image/gif: https://api.twilio.com/m/ME3]");
+	/* Signed for another port: refused. */
+	r = webhook_answer(h, port, "/sms",
+	    "https://inbox.example.com:8443/twilio/sms",
+	    "{\"MessageSid\": \"MMhook3\", \"From\": \"+36301112222\", "
+	    "\"Body\": \"x\"}");
+	assert_int_equal(json_integer_value(json_object_get(r, "status")),
+	    403);
+	json_decref(r);
+	assert_int_equal(h->n_inbound, 2);
+	done(h);
+}
+
+/* Status callbacks as Twilio sends them: every status, late, twice, and
+ * out of order.  Each is passed on (the store keeps only forward moves);
+ * an error code is explained and named. */
+static void
+test_provider_status_callbacks(void **state)
+{
+	static const struct {
+		const char *status, *code;
+		enum msg_state want;	/* MSG_QUEUED: not passed on */
+	} cb[] = {
+		{ "accepted", NULL, MSG_QUEUED },
+		{ "queued", NULL, MSG_QUEUED },
+		{ "sent", NULL, MSG_SENT },
+		{ "sending", NULL, MSG_QUEUED },	/* late */
+		{ "delivered", NULL, MSG_DELIVERED },
+		{ "sent", NULL, MSG_SENT },		/* late, again */
+		{ "read", NULL, MSG_DELIVERED },
+		{ "undelivered", "30005", MSG_UNDELIVERED },
+		{ "failed", "30008", MSG_FAILED },
+		{ "scheduled", NULL, MSG_QUEUED },
+		{ "canceled", NULL, MSG_QUEUED },
+	};
+	struct harness *h = open_twilio(
+	    "webhook_listen = 127.0.0.1:0\n"
+	    "webhook_url = https://example.com/sms\n"
+	    "status_callback = https://example.com/sms/status\n");
+	int port = provider_backend_webhook_port(&h->b), n = 0;
+	char params[512];
+	json_t *r;
+	size_t i;
+
+	for (i = 0; i < sizeof cb / sizeof cb[0]; i++) {
+		snprintf(params, sizeof params, "{\"MessageSid\": \"SMcb1\", "
+		    "\"SmsSid\": \"SMcb1\", \"MessageStatus\": \"%s\", "
+		    "\"SmsStatus\": \"%s\", \"From\": \"" FROM "\", \"To\": "
+		    "\"+36301234567\", \"AccountSid\": \"" ACCOUNT "\"%s%s%s}",
+		    cb[i].status, cb[i].status,
+		    cb[i].code != NULL ? ", \"ErrorCode\": \"" : "",
+		    cb[i].code != NULL ? cb[i].code : "",
+		    cb[i].code != NULL ? "\"" : "");
+		r = webhook_answer(h, port, "/sms/status",
+		    "https://example.com/sms/status", params);
+		assert_int_equal(json_integer_value(json_object_get(r,
+		    "status")), 200);
+		json_decref(r);
+		if (cb[i].want == MSG_QUEUED) {
+			harness_idle(h, 50);
+			assert_int_equal(h->n_status, n);
+			continue;
+		}
+		n++;
+		assert_true(harness_run(h, n_status, &n, 5000));
+		assert_int_equal(h->status[n - 1].state, cb[i].want);
+		assert_string_equal(h->status[n - 1].ref, "SMcb1");
+		if (cb[i].code != NULL) {
+			assert_int_equal(h->status[n - 1].code,
+			    atoi(cb[i].code));
+			snprintf(params, sizeof params, "Twilio error %s",
+			    cb[i].code);
+			assert_non_null(strstr(h->status[n - 1].text, params));
+		}
+	}
+	assert_non_null(strstr(h->status[n - 2].text, "unknown or no longer"));
+	done(h);
+}
+
+/* An MMS found by polling: its attachments are noted with where the
+ * provider lists them. */
+static void
+test_provider_poll_mms(void **state)
+{
+	struct harness *h = calloc(1, sizeof *h);
+	int one = 1;
+
+	uv_loop_init(&h->loop);
+	json_decref(fake_call(&h->loop, &fake, "POST", "/_fake/inbound",
+	    "{\"from\": \"+36309999999\", \"to\": \"" FROM "\", "
+	    "\"body\": \"look\", \"num_media\": 3}"));
+	uv_loop_close(&h->loop);
+	free(h);
+	h = open_twilio("poll_interval = 1\n");
+	assert_true(harness_run(h, n_inbound, &one, 20000));
+	assert_memory_equal(h->inbound[0].text, "look\n[3 attachments: ", 21);
+	assert_non_null(strstr(h->inbound[0].text, "/Media.json]"));
+	assert_non_null(strstr(h->inbound[0].text, fake.base));
+	done(h);
+}
+
 static void
 test_provider_status_polling(void **state)
 {
@@ -834,6 +1080,12 @@ main(void)
 		cmocka_unit_test_setup(test_provider_inbound_paging,
 		    reset_fake),
 		cmocka_unit_test_setup(test_provider_webhooks, reset_fake),
+		cmocka_unit_test_setup(test_provider_forbidden, reset_fake),
+		cmocka_unit_test_setup(test_provider_429_backoff, reset_fake),
+		cmocka_unit_test_setup(test_provider_webhook_mms, reset_fake),
+		cmocka_unit_test_setup(test_provider_status_callbacks,
+		    reset_fake),
+		cmocka_unit_test_setup(test_provider_poll_mms, reset_fake),
 		cmocka_unit_test_setup(test_provider_status_polling,
 		    reset_fake),
 		cmocka_unit_test_setup(test_provider_rate_limit, reset_fake),

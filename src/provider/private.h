@@ -24,6 +24,9 @@ struct provider;
 
 /* A message as the provider describes it (a list entry, a fetched message,
  * a webhook).  Strings are borrowed for the call they are passed to. */
+/* Most MMS attachments noted for a message (Twilio sends at most 10). */
+#define PROVIDER_MEDIA_MAX 10
+
 struct provider_message {
 	const char *sid;
 	bool inbound;
@@ -37,6 +40,12 @@ struct provider_message {
 	int64_t created_at;	/* unix seconds, 0 if unknown */
 	int64_t sent_at;	/* unix seconds, 0 if unknown */
 	int segments;		/* 0 if unknown */
+	/* MMS: how many attachments, and (from a webhook) their URLs and
+	 * types, or (from a listing) where the provider lists them. */
+	int num_media;
+	const char *media_url[PROVIDER_MEDIA_MAX];
+	const char *media_type[PROVIDER_MEDIA_MAX];
+	const char *media_list;	/* a path under api_base, or NULL */
 	char scratch[2][64];	/* room for rewritten numbers */
 };
 

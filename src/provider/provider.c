@@ -32,6 +32,11 @@
 #define RECON_RETRY_MAX_MS 300000
 /* Probe a down provider this often when polling is off. */
 #define PROBE_MS 30000
+/* Longest inbound text with its attachment lines. */
+#define INBOUND_TEXT_MAX (64 * 1024)
+/* Holds after a 429 that says no Retry-After: 1 s doubling to 64 s. */
+#define THROTTLE_MIN_MS 1000
+#define THROTTLE_MAX_MS 64000
 /* The window a rate is counted over, with 3 % to spare for the jitter
  * between our clock and the arrival at the provider. */
 #define RATE_WINDOW_MS 1030
@@ -100,6 +105,9 @@ struct provider_impl {
 	char detail[256];
 	uint64_t fail_since;		/* loop ms of the first failure, 0 */
 	uint64_t hold_until;		/* loop ms: no sends before (429) */
+	uint64_t throttle_ms;		/* the last 429 hold without a
+					 * Retry-After; doubles, 0 after a
+					 * success */
 	double rate;			/* per second, 0 = unlimited */
 	size_t rate_k;			/* creations per window */
 	uint64_t rate_window;		/* ms */
@@ -227,6 +235,7 @@ note_success(struct provider *p)
 	struct provider_impl *im = p->impl;
 
 	im->fail_since = 0;
+	im->throttle_ms = 0;
 	if (im->state != BACKEND_UP && !im->suspended)
 		set_state(p, BACKEND_UP, NULL);
 }
@@ -357,15 +366,38 @@ is_2xx(const struct http_resp *r)
 	return r->outcome == HTTP_REPLY && r->status >= 200 && r->status < 300;
 }
 
+/*
+ * Too many requests: hold all sending for Retry-After, or, when the
+ * provider does not say, for 1 s doubling up to a minute while it goes
+ * on.  e->retry_after gets the hold in seconds for the engine's backoff.
+ */
+static void
+throttle_hold(struct provider *p, struct provider_error *e)
+{
+	struct provider_impl *im = p->impl;
+	uint64_t hold;
+
+	if (e->retry_after > 0)
+		hold = (uint64_t)e->retry_after * 1000;
+	else {
+		im->throttle_ms = im->throttle_ms == 0 ? THROTTLE_MIN_MS :
+		    im->throttle_ms * 2 > THROTTLE_MAX_MS ? THROTTLE_MAX_MS :
+		    im->throttle_ms * 2;
+		hold = im->throttle_ms;
+		e->retry_after = (int)((hold + 999) / 1000);
+	}
+	if (im->hold_until < loop_now(p->loop) + hold)
+		im->hold_until = loop_now(p->loop) + hold;
+}
+
 /* A failed non-send request: update health. */
 static void
 request_failed(struct provider *p, const struct http_resp *r,
     struct provider_error *e)
 {
 	map_reply(p, r, e);
-	if (e->throttled && e->retry_after > 0)
-		p->impl->hold_until = loop_now(p->loop) +
-		    (uint64_t)e->retry_after * 1000;
+	if (e->throttled)
+		throttle_hold(p, e);
 	if (e->credentials || e->transient || r->status >= 500)
 		note_failure(p, e->text, e->credentials);
 }
@@ -548,6 +580,43 @@ status_round(struct provider *p)
 
 /* --- inbound polling ---------------------------------------------------- */
 
+/*
+ * The text stored for an inbound message: its body, then a line for each
+ * MMS attachment (the store keeps text only; the agent opens the link).
+ */
+static const char *
+inbound_text(struct provider *p, const struct provider_message *m,
+    struct buf *out)
+{
+	int i;
+
+	if (m->num_media <= 0)
+		return m->body != NULL ? m->body : "";
+	buf_append_str(out, m->body != NULL ? m->body : "");
+	for (i = 0; i < m->num_media && i < PROVIDER_MEDIA_MAX; i++) {
+		if (m->media_url[i] == NULL)
+			break;
+		if (out->len > 0)
+			buf_append_char(out, '\n');
+		buf_printf(out, _("[attachment %s: %s]"),
+		    m->media_type[i] != NULL ? m->media_type[i] : "?",
+		    m->media_url[i]);
+	}
+	if (i < m->num_media) {
+		if (out->len > 0)
+			buf_append_char(out, '\n');
+		if (m->media_list != NULL)
+			buf_printf(out, P_("[%d attachment: %s%s]",
+			    "[%d attachments: %s%s]", m->num_media),
+			    m->num_media - i, p->api_base, m->media_list);
+		else
+			buf_printf(out, P_("[%d more attachment]",
+			    "[%d more attachments]", m->num_media - i),
+			    m->num_media - i);
+	}
+	return out->data != NULL ? out->data : "";
+}
+
 static int
 inbound_each(void *data, const struct provider_message *m)
 {
@@ -555,6 +624,8 @@ inbound_each(void *data, const struct provider_message *m)
 	struct provider *p = c->p;
 	struct provider_impl *im = p->impl;
 	struct backend_inbound in;
+	struct buf text;
+	int rc;
 
 	if (im->poll_interval == 0)
 		return 0;	/* a probe: polling is off */
@@ -563,12 +634,15 @@ inbound_each(void *data, const struct provider_message *m)
 	if (p->from != NULL && m->to != NULL && !str_eq(m->to, p->from))
 		return 0;	/* to another number of the account */
 	memset(&in, 0, sizeof in);
+	buf_init(&text, INBOUND_TEXT_MAX);
 	in.from = m->from != NULL ? m->from : "";
 	in.to = m->to;
-	in.body = m->body != NULL ? m->body : "";
+	in.body = inbound_text(p, m, &text);
 	in.sent_at = m->sent_at != 0 ? m->sent_at : m->created_at;
 	in.remote_id = m->sid;
-	if (p->b->events->inbound(p->b->ctx, p->b, &in) != 0) {
+	rc = p->b->events->inbound(p->b->ctx, p->b, &in);
+	buf_fini(&text);
+	if (rc != 0) {
 		/* Not committed: offer it again next round. */
 		c->failed = true;
 		return 0;
@@ -1009,8 +1083,7 @@ send_done(struct pcall *c, const struct http_resp *r)
 	}
 	im->sends--;
 	if (e.throttled)
-		im->hold_until = loop_now(p->loop) +
-		    (uint64_t)(e.retry_after > 0 ? e.retry_after : 1) * 1000;
+		throttle_hold(p, &e);
 	if (e.credentials || r->outcome == HTTP_NOT_SENT)
 		note_failure(p, e.text, e.credentials);
 	log_info("%s: message %lld failed (%s): %s", p->ops->name,
@@ -1275,16 +1348,21 @@ provider_webhook_cb(void *data, const struct webhook_req *w,
 	}
 	if (m.inbound) {
 		struct backend_inbound in;
+		struct buf text;
+		int rc;
 
 		if (m.sid != NULL && sid_ring_has(&p->impl->seen, m.sid))
 			goto ok;
 		memset(&in, 0, sizeof in);
+		buf_init(&text, INBOUND_TEXT_MAX);
 		in.from = m.from != NULL ? m.from : "";
 		in.to = m.to;
-		in.body = m.body != NULL ? m.body : "";
+		in.body = inbound_text(p, &m, &text);
 		in.sent_at = m.sent_at != 0 ? m.sent_at : loop_wall_now();
 		in.remote_id = m.sid;
-		if (ev->inbound(p->b->ctx, p->b, &in) != 0) {
+		rc = ev->inbound(p->b->ctx, p->b, &in);
+		buf_fini(&text);
+		if (rc != 0) {
 			/* Not stored: let the provider (or our polling)
 			 * bring it again. */
 			reply->status = 503;

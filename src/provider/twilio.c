@@ -137,7 +137,9 @@ jdate(json_t *o, const char *key)
 	return t < 0 ? 0 : (int64_t)t;
 }
 
-/* Twilio's message status (and MessageStatus in callbacks) as ours. */
+/* Twilio's message status (and MessageStatus in callbacks) as ours.
+ * Unknown ones count as submitted: states only move forward, so a late
+ * or unknown status never undoes a later one. */
 static enum msg_state
 twilio_state(const char *s)
 {
@@ -149,6 +151,7 @@ twilio_state(const char *s)
 		{ "queued", MSG_SUBMITTED }, { "sending", MSG_SUBMITTED },
 		{ "sent", MSG_SENT }, { "delivered", MSG_DELIVERED },
 		{ "read", MSG_DELIVERED }, { "undelivered", MSG_UNDELIVERED },
+		{ "partially_delivered", MSG_SENT },
 		{ "failed", MSG_FAILED }, { "canceled", MSG_CANCELLED },
 		{ "receiving", MSG_RECEIVED }, { "received", MSG_RECEIVED },
 	};
@@ -177,6 +180,9 @@ twilio_message(json_t *o, struct provider_message *m)
 	m->created_at = jdate(o, "date_created");
 	m->sent_at = jdate(o, "date_sent");
 	m->segments = provider_json_int(o, "num_segments");
+	m->num_media = provider_json_int(o, "num_media");
+	m->media_list = provider_json_str(json_object_get(o,
+	    "subresource_uris"), "media");
 }
 
 static int
@@ -215,25 +221,39 @@ twilio_parse_list(struct provider *p, const struct http_resp *r,
 	return rc;
 }
 
-/* Twilio error codes we explain; the rest keep Twilio's own message.
- * https://www.twilio.com/docs/api/errors */
+/*
+ * Twilio error codes we explain; the rest keep Twilio's own message.  Each
+ * sentence is followed by the code ("Twilio error 21610") so the agent can
+ * look it up.  transient: sending the same message again later may work.
+ * https://www.twilio.com/docs/api/errors
+ */
 static const struct {
 	int code;
 	bool transient;
 	const char *text;
 } twilio_codes[] = {
-	{ 20003, true, N_("The provider refused the account credentials.") },
 	{ 20429, true, N_("The provider is receiving too many requests; "
 	    "sending will resume shortly.") },
 	{ 21211, false, N_("The recipient's number is not a valid phone "
 	    "number.") },
 	{ 21408, false, N_("Sending to this region is not enabled on the "
 	    "provider account.") },
+	{ 21602, false, N_("The message has no text.") },
 	{ 21606, false, N_("The sending number cannot send messages to "
 	    "this recipient.") },
+	{ 21608, false, N_("A trial account can only send to numbers "
+	    "verified on it.") },
 	{ 21610, false, N_("The recipient has opted out of messages from "
 	    "this number (replied STOP).") },
+	{ 21611, true, N_("The sending number has too many messages "
+	    "waiting at the provider.") },
+	{ 21612, false, N_("The recipient's number cannot be reached by "
+	    "SMS from this sending number.") },
 	{ 21614, false, N_("The recipient's number is not a mobile number.") },
+	{ 21617, false, N_("The text is longer than the provider takes "
+	    "(1600 characters).") },
+	{ 30001, true, N_("The provider's queue for this number "
+	    "overflowed.") },
 	{ 30003, true, N_("The recipient's phone is unreachable (switched "
 	    "off or out of coverage).") },
 	{ 30004, false, N_("The message was blocked by the recipient or "
@@ -248,6 +268,26 @@ static const struct {
 	    "unknown reason.") },
 };
 
+/* Whether code is one of a message's own in the table above. */
+static bool
+twilio_message_code(int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof twilio_codes / sizeof twilio_codes[0]; i++)
+		if (twilio_codes[i].code == code)
+			return code != 20429;
+	return false;
+}
+
+/* Codes that are about the account, not a message: the backend is down
+ * until someone fixes the configuration. */
+static bool
+twilio_account_code(int code)
+{
+	return code == 20003 || code == 20005 || code == 30002;
+}
+
 static void
 twilio_map_code(struct provider *p, int code, const char *text,
     struct provider_error *out)
@@ -255,11 +295,21 @@ twilio_map_code(struct provider *p, int code, const char *text,
 	size_t i;
 
 	out->code = code;
+	if (twilio_account_code(code)) {
+		out->credentials = true;
+		out->transient = true;
+		snprintf(out->text, sizeof out->text, _("The provider refused "
+		    "the account credentials (Twilio error %d): check "
+		    "account_sid, api_key and the token (token_file) in [%s], "
+		    "and that the account is active."), code, p->b->section);
+		return;
+	}
 	for (i = 0; i < sizeof twilio_codes / sizeof twilio_codes[0]; i++)
 		if (twilio_codes[i].code == code) {
 			out->transient = twilio_codes[i].transient;
-			snprintf(out->text, sizeof out->text, "%s",
-			    _(twilio_codes[i].text));
+			snprintf(out->text, sizeof out->text,
+			    _("%s (Twilio error %d)"), _(twilio_codes[i].text),
+			    code);
 			return;
 		}
 	if (text != NULL && text[0] != '\0')
@@ -270,6 +320,13 @@ twilio_map_code(struct provider *p, int code, const char *text,
 		    _("The provider reported error %d."), code);
 }
 
+/*
+ * A reply that is not 2xx.  401 and 403 are about the account (wrong
+ * SID or token, a suspended account): the backend goes down, the message
+ * waits.  429 is never processed by Twilio and is safe to send again
+ * (https://www.twilio.com/docs/api/errors/20429).  5xx may or may not
+ * have created the message.  4xx with a code is the message's own.
+ */
 static void
 twilio_map_error(struct provider *p, const struct http_resp *r,
     struct provider_error *out)
@@ -283,18 +340,19 @@ twilio_map_error(struct provider *p, const struct http_resp *r,
 		code = provider_json_int(root, "code");
 		msg = provider_json_str(root, "message");
 	}
-	out->transient = r->status == 429 || r->status >= 500 ||
-	    r->status == 401 || r->status == 403;
-	out->credentials = r->status == 401 || code == 20003;
+	out->transient = r->status == 429 || r->status >= 500;
 	out->throttled = r->status == 429 || code == 20429;
 	if (code != 0)
 		twilio_map_code(p, code, msg, out);
 	if (out->throttled) {
 		out->transient = true;
+		out->credentials = false;
 		twilio_map_code(p, 20429, NULL, out);
-	} else if (out->credentials) {
-		out->transient = true;
-		twilio_map_code(p, 20003, NULL, out);
+	} else if ((r->status == 401 || r->status == 403) &&
+	    !twilio_message_code(code)) {
+		twilio_map_code(p, twilio_account_code(code) ? code : 20003,
+		    NULL, out);
+		out->code = code != 0 ? code : 20003;
 	} else if (r->status >= 500)
 		out->transient = true;
 	if (out->text[0] == '\0')
@@ -315,9 +373,69 @@ param_cmp(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->value, y->value);
 }
 
+/* base64(HMAC-SHA1(key, url followed by each sorted field's name and
+ * value)) into want. */
+static int
+twilio_sign(struct provider *p, const char *url,
+    const struct webhook_param *const *sorted, size_t n, char *want,
+    size_t size)
+{
+	struct buf data;
+	size_t i;
+	int rc;
+
+	buf_init(&data, 2 * WEBHOOK_BODY_MAX + 8192);
+	rc = buf_append_str(&data, url);
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = buf_append_str(&data, sorted[i]->key);
+		if (rc == 0)
+			rc = buf_append_str(&data, sorted[i]->value);
+	}
+	if (rc == 0)
+		rc = provider_hmac_base64("SHA1", p->sign_key, data.data,
+		    data.len, want, size);
+	buf_fini(&data);
+	return rc;
+}
+
+/*
+ * url with its port written out when it is not ("https://x/sms" ->
+ * "https://x:443/sms") or left out when it is the scheme's default: Twilio
+ * signs one or the other (its own helper libraries check both).  Returns
+ * 0 with out filled, or -1 when there is no other form.
+ */
+static int
+twilio_other_port(const char *url, struct buf *out)
+{
+	const char *host, *end, *colon;
+	const char *port;
+
+	if (strncmp(url, "https://", 8) == 0)
+		port = "443";
+	else if (strncmp(url, "http://", 7) == 0)
+		port = "80";
+	else
+		return -1;
+	host = strstr(url, "://") + 3;
+	end = host + strcspn(host, "/?#");
+	colon = memchr(host, ':', (size_t)(end - host));
+	if (colon != NULL) {
+		if ((size_t)(end - colon - 1) != strlen(port) ||
+		    strncmp(colon + 1, port, strlen(port)) != 0)
+			return -1;	/* not the default: only one form */
+		return buf_append(out, url, (size_t)(colon - url)) < 0 ||
+		    buf_append_str(out, end) < 0 ? -1 : 0;
+	}
+	return buf_append(out, url, (size_t)(end - url)) < 0 ||
+	    buf_printf(out, ":%s", port) < 0 ||
+	    buf_append_str(out, end) < 0 ? -1 : 0;
+}
+
 /*
  * X-Twilio-Signature: base64(HMAC-SHA1(auth token, URL followed by each
- * POST field's name and value, sorted by name)).
+ * POST field's name and value, sorted by name)).  The URL is the public
+ * one Twilio called (webhook_url or status_callback, behind a proxy too),
+ * with or without its default port.
  * https://www.twilio.com/docs/usage/security#validating-requests
  */
 static int
@@ -326,10 +444,11 @@ twilio_verify_webhook(struct provider *p, const char *url,
 {
 	const char *got = webhook_header(w, "X-Twilio-Signature");
 	const struct webhook_param **sorted;
-	struct buf data;
+	struct buf other;
 	char want[128];
 	size_t i;
 	int rc;
+	bool ok;
 
 	if (got == NULL)
 		return sms_err_set(err, SMS_EPERM,
@@ -340,22 +459,20 @@ twilio_verify_webhook(struct provider *p, const char *url,
 	for (i = 0; i < w->n_params; i++)
 		sorted[i] = &w->params[i];
 	qsort(sorted, w->n_params, sizeof *sorted, param_cmp);
-	buf_init(&data, 2 * WEBHOOK_BODY_MAX);
-	rc = buf_append_str(&data, url);
-	for (i = 0; i < w->n_params && rc == 0; i++) {
-		rc = buf_append_str(&data, sorted[i]->key);
-		if (rc == 0)
-			rc = buf_append_str(&data, sorted[i]->value);
+	rc = twilio_sign(p, url, sorted, w->n_params, want, sizeof want);
+	ok = rc == 0 && provider_sig_equal(got, want);
+	buf_init(&other, 8192);
+	if (rc == 0 && !ok && twilio_other_port(url, &other) == 0) {
+		rc = twilio_sign(p, other.data, sorted, w->n_params, want,
+		    sizeof want);
+		ok = rc == 0 && provider_sig_equal(got, want);
 	}
+	buf_fini(&other);
 	free(sorted);
-	if (rc == 0)
-		rc = provider_hmac_base64("SHA1", p->sign_key, data.data,
-		    data.len, want, sizeof want);
-	buf_fini(&data);
 	if (rc < 0)
 		return sms_err_set(err, SMS_EPERM,
 		    _("cannot compute the signature"));
-	if (!provider_sig_equal(got, want))
+	if (!ok)
 		return sms_err_set(err, SMS_EPERM,
 		    _("X-Twilio-Signature does not match"));
 	return 0;
@@ -368,6 +485,9 @@ twilio_parse_webhook(struct provider *p, const struct webhook_req *w,
 	const char *status = provider_param(w, "MessageStatus");
 	const char *seg = provider_param(w, "NumSegments");
 	const char *code = provider_param(w, "ErrorCode");
+	const char *n;
+	char key[32];
+	int i;
 
 	memset(m, 0, sizeof *m);
 	m->sid = provider_param(w, "MessageSid");
@@ -387,6 +507,17 @@ twilio_parse_webhook(struct provider *p, const struct webhook_req *w,
 	m->body = provider_param(w, "Body");
 	if (m->body == NULL || m->from == NULL)
 		return SMS_EDATA;
+	/* MMS: NumMedia, then MediaUrl0, MediaContentType0, ... */
+	n = provider_param(w, "NumMedia");
+	m->num_media = n != NULL ? atoi(n) : 0;
+	if (m->num_media < 0)
+		m->num_media = 0;
+	for (i = 0; i < m->num_media && i < PROVIDER_MEDIA_MAX; i++) {
+		snprintf(key, sizeof key, "MediaUrl%d", i);
+		m->media_url[i] = provider_param(w, key);
+		snprintf(key, sizeof key, "MediaContentType%d", i);
+		m->media_type[i] = provider_param(w, key);
+	}
 	m->inbound = true;
 	m->state = MSG_RECEIVED;
 	return 0;

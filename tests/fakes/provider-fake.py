@@ -11,7 +11,8 @@ failures.  Control endpoints (no auth) live under /_fake/:
   POST /_fake/status    {"sid", "status", "error_code"}  change a message
   POST /_fake/webhook   {"url", "params", "signature": "valid|invalid|
                          missing", "kind": "twilio|plivo"}  POST a signed
-                        form to url and answer {"status": N}
+                        form to url and answer {"status": N,
+                        "content_type": "...", "body": "..."}
   GET  /_fake/requests  every API request so far (method, path, query,
                         form, json, t)
   GET  /_fake/messages  every message
@@ -44,6 +45,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
 STATE = {"requests": [], "messages": [], "rules": []}
+LAST_HOOK = {"ctype": "", "body": ""}   # the last webhook's answer
 ARGS = None
 
 # Twilio's magic test numbers and the errors they raise.
@@ -360,6 +362,11 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_fake/inbound":
             m = new_message("inbound", j["from"], j["to"], j["body"],
                             "received")
+            if j.get("num_media"):
+                m["num_media"] = str(j["num_media"])
+                m["subresource_uris"] = {"media": "/2010-04-01/Accounts/"
+                                         "%s/Messages/%s/Media.json" %
+                                         (ARGS.account, m["sid"])}
             return self.reply(200, twilio_view(m))
         if path == "/_fake/status":
             with LOCK:
@@ -382,7 +389,10 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["rules"] = []
             return self.reply(200, {})
         if path == "/_fake/webhook":
-            return self.reply(200, {"status": send_webhook(j)})
+            st = send_webhook(j)
+            return self.reply(200, {"status": st,
+                                    "content_type": LAST_HOOK["ctype"],
+                                    "body": LAST_HOOK["body"]})
         return self.reply(404, {})
 
 
@@ -418,9 +428,11 @@ def send_webhook(j):
             hdr["X-Twilio-Signature"] = sig
     req = urllib.request.Request(j["url"], data=urllib.parse.urlencode(
         params).encode(), headers=hdr, method="POST")
+    LAST_HOOK["ctype"], LAST_HOOK["body"] = "", ""
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
-            r.read()
+            LAST_HOOK["body"] = r.read().decode("utf-8", "replace")
+            LAST_HOOK["ctype"] = r.headers.get("Content-Type", "")
             return r.status
     except urllib.error.HTTPError as e:
         return e.code
