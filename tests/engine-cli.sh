@@ -68,6 +68,47 @@ expect_grep "there is no rule 2" "$TMPD/err" "says which"
 expect_status 64 "remove without id" R remove
 expect_status 64 "unknown rules command" R frob
 
+# A reply command: shown, run only with --run, switched with --reply.
+cat >"$TMPD/rc.sh" <<'SH'
+json=$(cat)
+n=$(printf '%s' "$json" | sed 's/.*"body":"[^ ]* \([^"]*\)".*/\1/')
+printf '\n order %s is on its way (%s)  \n' "$n" "$1"
+SH
+expect_status 0 "rules add --reply-command" R add --name Track \
+	--keyword track --reply-command "sh '$TMPD/rc.sh' \"by post\""
+expect_grep '^4$' "$TMPD/out" "its id"
+expect_status 0 "rules list shows the command" R list
+expect_grep "-> \$ sh '$TMPD/rc.sh'" "$TMPD/out" "the command, as given"
+expect_status 0 "rules list --json" R list --json
+expect_grep '"reply_command": "sh ' "$TMPD/out" "reply_command in JSON"
+expect_status 0 "rules test: command not run" R test --from +15551230001 \
+	'track 42'
+expect_grep 'not run; --run runs it' "$TMPD/out" "says it was not run"
+expect_status 0 "rules test --run" R test --run --from +15551230001 \
+	'track 42'
+expect_grep '^Reply: order 42 is on its way (by post)$' "$TMPD/out" \
+	"its output, trimmed, is the reply"
+expect_status 0 "rules test --run --json" R test --run --json \
+	--from +15551230001 'track 7'
+expect_grep '"reply": "order 7 is on its way (by post)"' "$TMPD/out" \
+	"the reply in JSON"
+expect_status 0 "rules edit: a failing command" R edit 4 \
+	--reply-command "sh -c 'echo no; exit 3'"
+expect_status 0 "rules test --run, failing" R test --run \
+	--from +15551230001 'track 42'
+expect_grep 'No reply: reply command failed: exit status 3' "$TMPD/out" \
+	"a failing command sends nothing"
+expect_status 65 "reply and command refused" R add --name Bad --exact x \
+	--reply x --reply-command 'echo x'
+expect_grep "not both" "$TMPD/err" "says why"
+expect_status 65 "unclosed quote refused" R add --name Bad --exact x \
+	--reply-command "echo 'x"
+expect_grep "unclosed quote" "$TMPD/err" "says what is wrong"
+expect_status 0 "rules edit --reply replaces the command" R edit 4 \
+	--reply 'on its way' --json
+expect_grep '"reply_command": null' "$TMPD/out" "the command is gone"
+expect_grep '"reply": "on its way"' "$TMPD/out" "the reply is set"
+
 # No engine: status from the configuration and the store.
 expect_status 0 "status without an engine" \
 	"$BIN/sms-inbox" --config "$TMPD/c.conf" status --json

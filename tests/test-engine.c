@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <sqlite3.h>
 #include <uv.h>
 
 #include "engine/engine.h"
@@ -464,6 +465,162 @@ test_engine_inbound_pipeline(void **state)
 	fx_stop(&f);
 }
 
+/* The detail and reply of rule_id's hit (the newest), read from the file
+ * like another process would.  Returns false when there is none yet. */
+static bool
+hit_of(struct fx *f, int64_t rule_id, char *detail, size_t size,
+    int64_t *reply_id)
+{
+	char path[128];
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	bool found = false;
+
+	snprintf(path, sizeof path, "%s/inbox.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT coalesce(detail, ''),"
+	    " coalesce(reply_id, 0) FROM rule_hits WHERE rule_id = ?"
+	    " ORDER BY id DESC LIMIT 1", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_int64(s, 1, rule_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(detail, size, "%s", sqlite3_column_text(s, 0));
+		*reply_id = sqlite3_column_int64(s, 1);
+		found = true;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return found;
+}
+
+/* The rule whose command the predicates below wait for. */
+static int64_t waited_rule;
+
+static bool
+command_over(struct fx *f)
+{
+	char detail[256];
+	int64_t reply_id;
+
+	return hit_of(f, waited_rule, detail, sizeof detail, &reply_id) &&
+	    (reply_id > 0 || strstr(detail, "reply command") != NULL ||
+	    strcmp(detail, "opted out") == 0);
+}
+
+static bool
+replied_5(struct fx *f)
+{
+	return count(f, "+15551230005", MSG_OUT) > 0;
+}
+
+/* A rule that replies with a command's output: a script that reads the
+ * message as JSON, a hanging command stopped at the timeout, a failing
+ * one, an empty one, a long one; none stalls the engine. */
+static void
+test_engine_reply_command(void **state)
+{
+	static const struct {
+		const char *keyword, *command;
+	} cmds[] = {
+		{ "ECHO", "sh @/echo.sh 'one arg'" },
+		{ "HANG", "sleep 30" },
+		{ "FAIL", "sh -c 'echo half a reply; exit 3'" },
+		{ "EMPTY", "sh -c 'printf \"  \\n\"'" },
+		{ "LONG", "sh -c 'i=0; while [ $i -lt 200 ]; do printf "
+		  "0123456789; i=$((i+1)); done'" },
+		{ "GONE", "/nonexistent/reply-command" },
+	};
+	struct fx f;
+	struct store_messages ms;
+	int64_t ids[6], reply_id;
+	char detail[256], cmd[256], script[128];
+	const char *p;
+	FILE *fp;
+	size_t i;
+
+	fx_start(&f, SIM "[hooks]\ntimeout = 1\n");
+	snprintf(script, sizeof script, "%s/echo.sh", f.dir);
+	assert_non_null(fp = fopen(script, "w"));
+	/* The body out of the JSON on stdin, its argument, the number. */
+	fputs("json=$(cat)\n"
+	    "body=$(printf '%s' \"$json\" | sed 's/.*\"body\":\"\\([^\"]*\\)\".*/\\1/')\n"
+	    "printf '\\n  You wrote \"%s\" (%s, %s)\\n\\n' \"$body\" \"$1\" "
+	    "\"$SMS_INBOX_NUMBER\"\n", fp);
+	fclose(fp);
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		struct store_rule r = { .name = (char *)cmds[i].keyword,
+			.enabled = true, .match_kind = "keyword",
+			.pattern = (char *)cmds[i].keyword, .aliases = "",
+			.reply_command = cmd, .cooldown = 0 };
+		char *o = cmd;
+
+		for (p = cmds[i].command; *p != '\0'; p++)
+			if (*p == '@')
+				o += snprintf(o, 64, "%s", f.dir);
+			else
+				*o++ = *p;
+		*o = '\0';
+		assert_int_equal(store_rule_add(f.st, &r, &ids[i], NULL), 0);
+	}
+	fx_run(&f);
+
+	/* The hanging one first: the engine goes on meanwhile. */
+	inject(&f, "+15551230009", "hang", "c0", 0, 0, 0);
+	inject(&f, "+15551230005", "echo hello there", "c1", 0, 0, 0);
+	fx_until(&f, replied_5, 5000, "the command's reply");
+	assert_int_equal(rows(&f, "+15551230005", MSG_OUT, &ms), 1);
+	assert_string_equal(ms.v[0].body,
+	    "You wrote \"echo hello there\" (one arg, +15551230005)");
+	assert_string_equal(ms.v[0].author, "rule:1");
+	store_messages_fini(&ms);
+	waited_rule = ids[0];
+	fx_until(&f, command_over, 5000, "the hit's reply");
+	assert_true(hit_of(&f, ids[0], detail, sizeof detail, &reply_id));
+	assert_true(reply_id > 0);
+	assert_string_equal(detail, "ECHO");
+
+	/* Stopped at the timeout: no reply, the hit says why. */
+	waited_rule = ids[1];
+	fx_until(&f, command_over, 10000, "the hanging command stopped");
+	assert_true(hit_of(&f, ids[1], detail, sizeof detail, &reply_id));
+	assert_int_equal(reply_id, 0);
+	assert_non_null(strstr(detail, "stopped"));
+	assert_int_equal(count(&f, "+15551230009", MSG_OUT), 0);
+
+	/* Failing, empty, missing: no reply, each hit says why. */
+	inject(&f, "+15551230006", "FAIL", "c2", 0, 0, 0);
+	inject(&f, "+15551230007", "empty", "c3", 0, 0, 0);
+	inject(&f, "+15551230008", "gone", "c4", 0, 0, 0);
+	waited_rule = ids[2];
+	fx_until(&f, command_over, 5000, "the failing command");
+	waited_rule = ids[3];
+	fx_until(&f, command_over, 5000, "the empty command");
+	waited_rule = ids[5];
+	fx_until(&f, command_over, 5000, "the missing command");
+	assert_true(hit_of(&f, ids[2], detail, sizeof detail, &reply_id));
+	assert_int_equal(reply_id, 0);
+	assert_non_null(strstr(detail, "exit status 3"));
+	assert_true(hit_of(&f, ids[3], detail, sizeof detail, &reply_id));
+	assert_int_equal(reply_id, 0);
+	assert_non_null(strstr(detail, "nothing"));
+	assert_true(hit_of(&f, ids[5], detail, sizeof detail, &reply_id));
+	assert_int_equal(reply_id, 0);
+	assert_non_null(strstr(detail, "not run"));
+	assert_int_equal(count(&f, "+15551230006", MSG_OUT), 0);
+	assert_int_equal(count(&f, "+15551230007", MSG_OUT), 0);
+	assert_int_equal(count(&f, "+15551230008", MSG_OUT), 0);
+
+	/* 2,000 characters of output: the reply is cut to ten segments. */
+	inject(&f, "+15551230010", "long", "c5", 0, 0, 0);
+	waited_rule = ids[4];
+	fx_until(&f, command_over, 5000, "the long command");
+	assert_int_equal(rows(&f, "+15551230010", MSG_OUT, &ms), 1);
+	assert_int_equal(strlen(ms.v[0].body), 1530);
+	assert_memory_equal(ms.v[0].body, "0123456789", 10);
+	store_messages_fini(&ms);
+	fx_stop(&f);
+}
+
 static void
 sim_mode(struct fx *f, const char *backend, const char *mode)
 {
@@ -584,6 +741,7 @@ main(void)
 		cmocka_unit_test(test_engine_max_attempts),
 		cmocka_unit_test(test_engine_reconcile),
 		cmocka_unit_test(test_engine_inbound_pipeline),
+		cmocka_unit_test(test_engine_reply_command),
 		cmocka_unit_test(test_engine_failover),
 		cmocka_unit_test(test_engine_maintenance_and_lock),
 	};

@@ -12,9 +12,11 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <uv.h>
 
 #include "cli/cmd.h"
 #include "cli/print.h"
+#include "engine/hooks.h"
 #include "engine/rulebook.h"
 #include "engine/rules.h"
 #include "engine/template.h"
@@ -39,7 +41,7 @@ rules_help(const struct cmd_ctx *ctx)
 	    "  or:  %s rules edit ID [MATCH] [OPTION]...\n"
 	    "  or:  %s rules remove|enable|disable ID\n"
 	    "  or:  %s rules move ID POSITION\n"
-	    "  or:  %s rules test --from=NUMBER TEXT\n"
+	    "  or:  %s rules test --from=NUMBER [--run] TEXT\n"
 	    "Manage the autoreply rules: the first rule that matches an "
 	    "incoming message\nanswers it, unless it says --continue.  test "
 	    "shows which rule would answer\nTEXT from NUMBER, and the reply, "
@@ -57,6 +59,11 @@ rules_help(const struct cmd_ctx *ctx)
 	    "  -r, --reply=TEMPLATE   the answer; {name} {first_name} {number} "
 	    "{keyword}\n"
 	    "                         {date} are filled in\n"
+	    "      --reply-command=COMMAND  or answer with what COMMAND "
+	    "prints: run\n"
+	    "                         without a shell ('' \"\" and \\ "
+	    "quote), the message\n"
+	    "                         as JSON on its standard input\n"
 	    "  -H, --hours=WINDOWS    only then, e.g. 'Mon-Fri 09:00-17:00' "
 	    "(repeatable)\n"
 	    "      --tag-group=TAGS   only for senders with one of these tags\n"
@@ -69,24 +76,29 @@ rules_help(const struct cmd_ctx *ctx)
 	    "      --opt-out          opt the sender out\n"
 	    "      --disabled         add it switched off\n"
 	    "  -f, --from=NUMBER      test: the sender\n"
+	    "      --run              test: run a reply command, show its "
+	    "reply\n"
 	    "  -j, --json             print JSON\n"
 	    "  -h, --help             display this help and exit\n"),
 	    stdout);
 }
 
 struct rules_opts {
-	const char *name, *reply, *tag_group, *set_tag, *assign, *from;
+	const char *name, *reply, *reply_command, *tag_group, *set_tag;
+	const char *assign, *from;
 	const char *match_kind, *pattern;
 	const char *hours[RULES_HOURS_MAX];
 	size_t n_hours;
 	int first_only, cont, opt_out, disabled;	/* -1: not given */
 	long cooldown, daily_cap;			/* -2: not given */
 	bool json;
+	bool run;
 };
 
 enum {
 	OPT_TAG_GROUP = 256, OPT_FIRST_ONLY, OPT_CONTINUE, OPT_COOLDOWN,
 	OPT_DAILY_CAP, OPT_SET_TAG, OPT_ASSIGN, OPT_OPT_OUT, OPT_DISABLED,
+	OPT_REPLY_COMMAND, OPT_RUN,
 };
 
 static int
@@ -115,6 +127,9 @@ parse_opts(const struct cmd_ctx *ctx, int argc, char **argv,
 		{ "regex", required_argument, NULL, 'x' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "reply", required_argument, NULL, 'r' },
+		{ "reply-command", required_argument, NULL,
+		  OPT_REPLY_COMMAND },
+		{ "run", no_argument, NULL, OPT_RUN },
 		{ "hours", required_argument, NULL, 'H' },
 		{ "tag-group", required_argument, NULL, OPT_TAG_GROUP },
 		{ "first-only", no_argument, NULL, OPT_FIRST_ONLY },
@@ -154,6 +169,12 @@ parse_opts(const struct cmd_ctx *ctx, int argc, char **argv,
 			break;
 		case 'r':
 			o->reply = optarg;
+			break;
+		case OPT_REPLY_COMMAND:
+			o->reply_command = optarg;
+			break;
+		case OPT_RUN:
+			o->run = true;
 			break;
 		case 'H':
 			if (o->n_hours == RULES_HOURS_MAX)
@@ -239,12 +260,13 @@ rule_json(const struct store_rule *r)
 		p = comma ? comma + 1 : NULL;
 	}
 	o = json_pack("{s:I, s:s, s:i, s:b, s:s, s:s, s:o, s:s?, s:s?, s:s?,"
-	    " s:b, s:b, s:i, s:i, s:s?, s:s?, s:b}",
+	    " s:s?, s:b, s:b, s:i, s:i, s:s?, s:s?, s:b}",
 	    "id", (json_int_t)r->id, "name", r->name ? r->name : "",
 	    "position", r->position, "enabled", r->enabled,
 	    "match", r->match_kind ? r->match_kind : "",
 	    "pattern", r->pattern ? r->pattern : "", "aliases", aliases,
-	    "reply", r->reply, "hours", r->hours, "tag_group", r->sender_tag,
+	    "reply", r->reply, "reply_command", r->reply_command,
+	    "hours", r->hours, "tag_group", r->sender_tag,
 	    "first_only", r->first_only, "continue", r->continue_after,
 	    "cooldown", r->cooldown, "daily_cap", r->daily_cap,
 	    "set_tag", r->action_tag, "assign", r->action_assign,
@@ -276,9 +298,24 @@ apply(const struct cmd_ctx *ctx, const struct rules_opts *o,
 			r->aliases = xstrdup("");
 		}
 	}
+	/* A reply replaces a reply command and the other way round,
+	 * unless both are given (which the check refuses). */
 	if (o->reply != NULL) {
 		free(r->reply);
 		r->reply = *o->reply ? xstrdup(o->reply) : NULL;
+		if (r->reply != NULL && o->reply_command == NULL) {
+			free(r->reply_command);
+			r->reply_command = NULL;
+		}
+	}
+	if (o->reply_command != NULL) {
+		free(r->reply_command);
+		r->reply_command = *o->reply_command ?
+		    xstrdup(o->reply_command) : NULL;
+		if (r->reply_command != NULL && o->reply == NULL) {
+			free(r->reply);
+			r->reply = NULL;
+		}
 	}
 	if (o->n_hours > 0) {
 		buf_init(&hours, 4096);
@@ -386,7 +423,11 @@ do_list(const struct cmd_ctx *ctx, struct store *st, bool json)
 		if (r->continue_after)
 			printf(" %s", _("(continue)"));
 		fputs("\n      -> ", stdout);
-		print_text(stdout, r->reply ? r->reply : "", 0, NULL);
+		if (r->reply_command != NULL) {
+			fputs("$ ", stdout);
+			print_text(stdout, r->reply_command, 0, NULL);
+		} else
+			print_text(stdout, r->reply ? r->reply : "", 0, NULL);
 		fputs("\n", stdout);
 	}
 	store_rules_fini(&rs);
@@ -472,6 +513,65 @@ test_hits_cb(void *data, int64_t rule_id, int64_t since, int64_t *last)
 	    NULL);
 }
 
+/* What a reply command run by rules test --run gave. */
+struct test_run {
+	bool done;
+	int status;
+	struct buf *reply;
+};
+
+static void
+test_run_done(void *data, int status, const char *out, size_t len)
+{
+	struct test_run *t = data;
+
+	t->done = true;
+	t->status = status;
+	if (status == 0)
+		hooks_output_text(t->reply, out, len, HOOKS_REPLY_CHARS);
+}
+
+/*
+ * Run rule r's reply command as the engine would ([hooks] timeout, no
+ * shell, msg on its standard input) and wait for it.  reply gets its
+ * reply; why a sentence when there is none.
+ */
+static void
+test_run_command(const struct conf *cfg, const struct rule *r, json_t *msg,
+    struct buf *reply, char *why, size_t size)
+{
+	struct test_run t = { false, 0, reply };
+	struct hooks *h = NULL;
+	struct sms_err err;
+	uv_loop_t loop;
+
+	*why = '\0';
+	uv_loop_init(&loop);
+	sms_err_clear(&err);
+	if (hooks_new(&h, &loop, cfg, &err) < 0 ||
+	    hooks_command(h, r->reply_command, msg, test_run_done, &t,
+	    &err) < 0) {
+		snprintf(why, size, _("reply command not run: %s"), err.msg);
+		hooks_stop(h);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_loop_close(&loop);
+		return;
+	}
+	while (!t.done && uv_run(&loop, UV_RUN_ONCE) != 0)
+		;
+	hooks_stop(h);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	if (t.status < 0)
+		snprintf(why, size, "%s", _("reply command stopped: it ran too "
+		    "long or was killed"));
+	else if (t.status > 0)
+		snprintf(why, size, _("reply command failed: exit status %d"),
+		    t.status);
+	else if (reply->len == 0)
+		snprintf(why, size, "%s", _("reply command wrote nothing"));
+}
+
 static int
 do_test(const struct cmd_ctx *ctx, struct store *st, struct conf *cfg,
     const struct rules_opts *o, const char *text)
@@ -528,14 +628,36 @@ do_test(const struct cmd_ctx *ctx, struct store *st, struct conf *cfg,
 		struct buf reply;
 		const char *verdict = rule_verdict_name(oc->verdict);
 
-		buf_init(&reply, 1600);
+		const char *cmd = oc->verdict == RULE_FIRED ?
+		    oc->rule->reply_command : NULL;
+		char why[sizeof err.msg + 64] = "";
+
+		buf_init(&reply, HOOKS_OUTPUT_MAX);
 		if (oc->verdict == RULE_FIRED && oc->rule->reply != NULL)
 			template_render(&reply, oc->rule->reply, &v, NULL);
+		if (cmd != NULL && o->run) {
+			json_t *msg = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, "
+			    "s:s}}", "number", peer, "state", "test", "body",
+			    text, "keyword", oc->keyword, "rule", "id",
+			    (json_int_t)oc->rule->id, "name", oc->rule->name);
+
+			test_run_command(cfg, oc->rule, msg, &reply, why,
+			    sizeof why);
+			json_decref(msg);
+		}
 		if (arr != NULL)
 			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, "
-			    "s:s?}", "id", (json_int_t)oc->rule->id, "name",
-			    oc->rule->name, "verdict", verdict, "reply",
-			    reply.data));
+			    "s:s?, s:s?, s:s?}", "id", (json_int_t)oc->rule->id,
+			    "name", oc->rule->name, "verdict", verdict, "reply",
+			    why[0] ? NULL : reply.data, "reply_command", cmd,
+			    "error", why[0] ? why : NULL));
+		else if (cmd != NULL && !o->run)
+			printf(_("Rule %lld \"%s\" fires.\nReply: what this "
+			    "command prints (not run; --run runs it):\n  %s\n"),
+			    (long long)oc->rule->id, oc->rule->name, cmd);
+		else if (cmd != NULL && why[0] != '\0')
+			printf(_("Rule %lld \"%s\" fires.\nNo reply: %s\n"),
+			    (long long)oc->rule->id, oc->rule->name, why);
 		else if (oc->verdict == RULE_FIRED)
 			printf(_("Rule %lld \"%s\" fires.\nReply: %s\n"),
 			    (long long)oc->rule->id, oc->rule->name,

@@ -395,6 +395,7 @@ finish_stop(struct engine *e)
 			    _("the engine stopped"), 0, NULL);
 	ipc_server_stop(e->ipc);
 	e->ipc = NULL;
+	inbound_jobs_detach(e);
 	hooks_stop(e->hooks);
 	e->hooks = NULL;
 	uv_close((uv_handle_t *)&e->outbox_timer, handle_closed);
@@ -470,6 +471,7 @@ engine_free(struct engine *e)
 		e->reconciling = r->next;
 		free(r);
 	}
+	inbound_jobs_detach(e);
 	if (e->hooks != NULL)
 		hooks_stop(e->hooks);	/* never started: frees at once */
 	rules_free(e->rules);

@@ -12,6 +12,7 @@
 #include "util/conf.h"
 #include "util/i18n.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 extern char **environ;
 
@@ -526,4 +527,35 @@ hooks_stop(struct hooks *h)
 			    0);
 		}
 	hooks_release(h);
+}
+
+int
+hooks_output_text(struct buf *out, const char *s, size_t len, size_t chars)
+{
+	size_t off = 0, n_chars = 0;
+	uint32_t c;
+	int n, rc;
+
+	while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
+		len--;
+	while (off < len && strchr(" \t\r\n", s[off]) != NULL)
+		off++;
+	while (off < len && n_chars < chars) {
+		char b[UTF8_MAX];
+
+		if ((n = utf8_decode(s + off, len - off, &c)) < 0) {
+			c = UTF8_REPLACEMENT;
+			n = 1;
+		}
+		off += (size_t)n;
+		if (c == 0)
+			continue;	/* no NUL inside a C string */
+		if ((rc = buf_append(out, b, utf8_encode(c, b))) < 0)
+			return rc;
+		n_chars++;
+	}
+	if (off < len)
+		log_warn("a reply command wrote more than %zu characters; the "
+		    "reply is cut", chars);
+	return buf_append_str(out, "");
 }

@@ -18,6 +18,7 @@
 
 #include "util/err.h"
 
+struct buf;
 struct conf;
 
 enum hook_kind {
@@ -29,8 +30,10 @@ enum hook_kind {
 
 /* At most this many hooks run at once; more are dropped with a warning. */
 #define HOOKS_RUNNING_MAX 16
-/* A reply command's output is cut here. */
-#define HOOKS_OUTPUT_MAX 4096
+/* A reply command's output is read up to here (bytes). */
+#define HOOKS_OUTPUT_MAX 8192
+/* and its reply is cut to this many characters: ten GSM-7 segments. */
+#define HOOKS_REPLY_CHARS 1530
 
 struct hooks;
 
@@ -54,6 +57,14 @@ typedef void (*hooks_output_cb)(void *data, int status, const char *out,
  * exactly once, later, unless this returns an error). */
 int hooks_command(struct hooks *h, const char *cmdline, json_t *msg,
     hooks_output_cb cb, void *data, struct sms_err *err);
+
+/*
+ * The reply text out of a command's output s (len bytes): blanks trimmed
+ * at both ends, invalid UTF-8 as U+FFFD, NULs dropped, at most chars
+ * characters, appended to out.  Returns 0 or a negative enum sms_rc.
+ */
+int hooks_output_text(struct buf *out, const char *s, size_t len,
+    size_t chars);
 
 /* How many commands are running now. */
 size_t hooks_running(const struct hooks *h);

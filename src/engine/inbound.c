@@ -33,6 +33,9 @@
 #include "util/loop.h"
 
 #define INBOUND_REPLY_MAX 1600
+/* A reply command's output: at most this many characters are sent (ten
+ * GSM-7 segments). */
+#define INBOUND_COMMAND_CHARS HOOKS_REPLY_CHARS
 /* A folded message: the longest concatenated SMS, a few times over. */
 #define INBOUND_FOLDED_MAX (256 * 1024)
 #define INBOUND_OWN_MAX 16
@@ -240,6 +243,167 @@ own_numbers(struct engine *e, const char *to, const char **v, char *buf,
 	return n;
 }
 
+static void
+job_free(struct reply_job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->peer);
+	free(j->cmdline);
+	json_decref(j->msg);
+	free(j);
+}
+
+static void
+jobs_free(struct reply_job *j)
+{
+	struct reply_job *next;
+
+	for (; j != NULL; j = next) {
+		next = j->next;
+		job_free(j);
+	}
+}
+
+void
+inbound_jobs_detach(struct engine *e)
+{
+	struct reply_job *j;
+
+	/* hooks frees them when their commands are over. */
+	for (j = e->reply_jobs; j != NULL; j = j->next)
+		j->e = NULL;
+	e->reply_jobs = NULL;
+}
+
+/* A job for rule r's command on message m, or NULL when out of memory. */
+static struct reply_job *
+job_new(struct engine *e, const struct rule *r, const struct store_message *m,
+    const char *keyword, const char *backend)
+{
+	struct reply_job *j = calloc(1, sizeof *j);
+
+	if (j == NULL)
+		return NULL;
+	j->e = e;
+	j->rule_id = r->id;
+	j->message_id = m->id;
+	j->peer = strdup(m->peer);
+	j->cmdline = strdup(r->reply_command);
+	j->msg = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s, s:{s:I, s:s}}",
+	    "id", (json_int_t)m->id, "number", m->peer, "state", "received",
+	    "body", m->body, "backend", backend, "keyword", keyword, "rule",
+	    "id", (json_int_t)r->id, "name", r->name);
+	if (j->peer == NULL || j->cmdline == NULL || j->msg == NULL) {
+		job_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* Record how a reply command ended: detail on its hit, in the log. */
+static void
+job_outcome(struct engine *e, struct reply_job *j, int64_t reply_id,
+    const char *detail)
+{
+	struct sms_err err;
+
+	if (detail != NULL)
+		log_warn("rule %lld, message %lld: %s", (long long)j->rule_id,
+		    (long long)j->message_id, detail);
+	if (store_rule_hit_resolve(e->st, j->rule_id, j->message_id,
+	    reply_id, detail, &err) < 0)
+		log_err("rule %lld: %s", (long long)j->rule_id, err.msg);
+}
+
+/* hooks_output_cb: a reply command is over. */
+static void
+job_done(void *data, int status, const char *out, size_t len)
+{
+	struct reply_job *j = data, **jp;
+	struct engine *e = j->e;
+	struct sms_err err;
+	struct buf body;
+	char detail[128], author[32];
+	int64_t reply_id = 0;
+	int rc;
+
+	if (e == NULL) {
+		job_free(j);
+		return;
+	}
+	for (jp = &e->reply_jobs; *jp != NULL; jp = &(*jp)->next)
+		if (*jp == j) {
+			*jp = j->next;
+			break;
+		}
+	buf_init(&body, INBOUND_REPLY_MAX * 4);
+	if (status < 0)
+		job_outcome(e, j, 0, _("reply command stopped: it ran too long "
+		    "or was killed"));
+	else if (status > 0) {
+		snprintf(detail, sizeof detail, _("reply command failed: exit "
+		    "status %d"), status);
+		job_outcome(e, j, 0, detail);
+	} else if (hooks_output_text(&body, out, len,
+	    INBOUND_COMMAND_CHARS) < 0 || body.len == 0)
+		job_outcome(e, j, 0, _("reply command wrote nothing"));
+	else {
+		snprintf(author, sizeof author, "rule:%lld",
+		    (long long)j->rule_id);
+		sms_err_clear(&err);
+		/* The reply and its hit together. */
+		if ((rc = store_tx_begin(e->st, &err)) == 0) {
+			rc = queue_reply(e, j->peer, body.data, author, false,
+			    &reply_id, &err);
+			if (rc == SMS_EOPTOUT)
+				job_outcome(e, j, 0, "opted out");
+			else if (rc == 0)
+				job_outcome(e, j, reply_id, NULL);
+			if (rc < 0 && rc != SMS_EOPTOUT)
+				store_tx_rollback(e->st);
+			else if (store_tx_commit(e->st, &err) < 0)
+				rc = err.code < 0 ? err.code : SMS_ESTORE;
+		}
+		if (rc < 0 && rc != SMS_EOPTOUT)
+			log_err("rule %lld: cannot queue its reply: %s",
+			    (long long)j->rule_id, err.msg);
+		else if (rc == 0) {
+			log_info("rule %lld answered message %lld with its "
+			    "command's output", (long long)j->rule_id,
+			    (long long)j->message_id);
+			outbox_kick(e);
+		}
+	}
+	buf_fini(&body);
+	job_free(j);
+}
+
+/* Start the reply commands of a committed message (pending: a list). */
+static void
+jobs_start(struct engine *e, struct reply_job *pending)
+{
+	struct reply_job *j, *next;
+	struct sms_err err;
+	char detail[sizeof err.msg + 32];
+
+	for (j = pending; j != NULL; j = next) {
+		next = j->next;
+		sms_err_clear(&err);
+		if (e->hooks == NULL || hooks_command(e->hooks, j->cmdline,
+		    j->msg, job_done, j, &err) < 0) {
+			snprintf(detail, sizeof detail, _("reply command not "
+			    "run: %s"), e->hooks != NULL ? err.msg :
+			    _("the engine is stopping"));
+			job_outcome(e, j, 0, detail);
+			job_free(j);
+			continue;
+		}
+		j->next = e->reply_jobs;
+		e->reply_jobs = j;
+	}
+}
+
 /* What the rules may need of the store about the message's sender,
  * looked up once and only when needed. */
 struct facts_ctx {
@@ -281,10 +445,12 @@ facts_cb(void *data, struct rules_input *in)
 }
 
 /* Run the rules for a new message (folded: its text folded), inside
- * the transaction. */
+ * the transaction; reply commands go on *jobs, to start once it is
+ * committed. */
 static int
 apply_rules(struct engine *e, const struct store_message *m,
-    const char *folded, bool *queued, struct sms_err *err)
+    const char *folded, const char *backend, struct reply_job **jobs,
+    bool *queued, struct sms_err *err)
 {
 	struct rules_result res;
 	struct hits_ctx hc = { e, m->peer };
@@ -351,6 +517,18 @@ apply_rules(struct engine *e, const struct store_message *m,
 				else
 					*queued = *queued || reply_id > 0;
 			}
+			if (r->reply_command != NULL) {
+				struct reply_job *j = job_new(e, r, m,
+				    o->keyword, backend);
+
+				if (j == NULL) {
+					rc = sms_err_set(err, SMS_ENOMEM, "%s",
+					    sms_rc_str(SMS_ENOMEM));
+					break;
+				}
+				j->next = *jobs;
+				*jobs = j;
+			}
 			if (r->set_tag != NULL && (rc = store_contact_tag_number(
 			    e->st, m->peer, r->set_tag, err)) < 0)
 				break;
@@ -380,6 +558,7 @@ take_whole(struct engine *e, struct engine_backend *eb,
 	struct store_message m;
 	struct sms_err err;
 	struct buf folded;
+	struct reply_job *jobs = NULL;
 	bool queued = false, answerable;
 	int64_t id = 0;
 	json_t *j;
@@ -412,11 +591,13 @@ take_whole(struct engine *e, struct engine_backend *eb,
 	} else if ((rc = opt_words(e, m.peer, folded.data, answerable,
 	    &queued, &err)) < 0)
 		goto rollback;
-	if (rc == 0 && (rc = apply_rules(e, &m, folded.data, &queued,
-	    &err)) < 0)
+	if (rc == 0 && (rc = apply_rules(e, &m, folded.data, eb->b.name,
+	    &jobs, &queued, &err)) < 0)
 		goto rollback;
 	if ((rc = store_tx_commit(e->st, &err)) < 0)
 		goto fail;
+	jobs_start(e, jobs);
+	jobs = NULL;
 	log_debug("message %lld from %s stored (%s)", (long long)id, m.peer,
 	    eb->b.name);
 	engine_message_event(e, id, "received");
@@ -438,6 +619,7 @@ fail:
 	log_err("cannot store a message from %s: %s", si->from, err.msg);
 	store_message_fini(&m);
 	buf_fini(&folded);
+	jobs_free(jobs);
 	return rc < 0 ? rc : SMS_ESTORE;
 }
 

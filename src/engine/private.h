@@ -49,6 +49,16 @@ struct engine_backend {
 	size_t n_maint;
 };
 
+/* A rule's reply command, run once its message is committed. */
+struct reply_job {
+	struct engine *e;		/* NULL: the engine is gone */
+	struct reply_job *next;
+	int64_t rule_id, message_id;
+	char *peer;
+	char *cmdline;
+	json_t *msg;			/* on its standard input */
+};
+
 /* A message being reconciled after a crash. */
 struct engine_reconciling {
 	int64_t id;
@@ -66,6 +76,7 @@ struct engine {
 	struct ipc_server *ipc;
 	struct hooks *hooks;
 	struct rules *rules;
+	struct reply_job *reply_jobs;	/* commands running */
 	int64_t rules_gen;
 	bool rules_loaded;
 	struct engine_backend *be;
@@ -125,5 +136,7 @@ int inbound_receive(struct engine *e, struct engine_backend *eb,
     const struct backend_inbound *in);
 void inbound_expire(struct engine *e);
 int inbound_rules_reload(struct engine *e, bool force);
+/* Forget the reply commands still running: their output is dropped. */
+void inbound_jobs_detach(struct engine *e);
 
 #endif

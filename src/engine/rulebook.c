@@ -35,6 +35,7 @@ rulebook_from_store(const struct store_rule *s, struct rule *r,
 		snprintf(pattern, size, "%s", s->pattern ? s->pattern : "");
 	r->pattern = pattern;
 	r->reply = s->reply;
+	r->reply_command = s->reply_command;
 	r->hours = s->hours;
 	r->tags = s->sender_tag;
 	r->set_tag = s->action_tag;

@@ -12,6 +12,7 @@
 #include <pcre2.h>
 
 #include "engine/fold.h"
+#include "engine/hooks.h"
 #include "engine/template.h"
 #include "util/buf.h"
 #include "util/i18n.h"
@@ -467,6 +468,19 @@ crule_compile(struct crule *c, const struct rule *r, struct sms_err *err)
 		    name, r->hours);
 	if (r->reply != NULL && template_check(r->reply, err) < 0)
 		return sms_err_prefix(err, _("rule \"%s\""), name);
+	if (r->reply != NULL && r->reply_command != NULL)
+		return sms_err_set(err, SMS_EDATA,
+		    _("rule \"%s\": give it a reply or a reply command, not "
+		    "both"), name);
+	if (r->reply_command != NULL) {
+		char **argv;
+
+		if (hooks_split(r->reply_command, &argv, err) < 0) {
+			sms_err_recode(err, SMS_EDATA);
+			return sms_err_prefix(err, _("rule \"%s\""), name);
+		}
+		free(argv);
+	}
 	if (r->reply == NULL && r->reply_command == NULL &&
 	    r->set_tag == NULL && r->assign == NULL && !r->opt_out)
 		return sms_err_set(err, SMS_EDATA,

@@ -31,7 +31,8 @@ struct rule {
 	enum rule_match match;
 	char *pattern;		/* "INFO,INFORMATION", text or regex */
 	char *reply;		/* reply template ({name}, {keyword}...) */
-	char *reply_command;	/* argv split on spaces; its output replies */
+	char *reply_command;	/* or a command line (hooks_split(): argv,
+				 * no shell) whose output is the reply */
 	char *hours;		/* windows, ";"-separated: "Mon-Fri 09:00-17:00" */
 	char *tags;		/* sender must carry one of these (","-list) */
 	char *set_tag;		/* action: tag the sender's contact */

@@ -13,7 +13,7 @@
 	"id, name, position, enabled, match_kind, pattern, aliases, reply," \
 	" hours, sender_tag, first_only, continue_after, cooldown," \
 	" daily_cap, action_tag, action_assign, action_optout, created_at," \
-	" updated_at"
+	" updated_at, reply_command"
 
 void
 store_rule_fini(struct store_rule *r)
@@ -25,6 +25,7 @@ store_rule_fini(struct store_rule *r)
 	free(r->pattern);
 	free(r->aliases);
 	free(r->reply);
+	free(r->reply_command);
 	free(r->hours);
 	free(r->sender_tag);
 	free(r->action_tag);
@@ -71,6 +72,7 @@ row_read(sqlite3_stmt *s, struct store_rule *r, struct sms_err *err)
 	r->action_optout = sqlite3_column_int(s, 16) != 0;
 	r->created_at = sqlite3_column_int64(s, 17);
 	r->updated_at = sqlite3_column_int64(s, 18);
+	r->reply_command = store_col_strdup(s, 19, &oom);
 	if (oom) {
 		store_rule_fini(r);
 		return store_oom(err);
@@ -164,6 +166,7 @@ bind_fields(sqlite3_stmt *s, const struct store_rule *r)
 	store_bind_text(s, 13, r->action_tag);
 	store_bind_text(s, 14, r->action_assign);
 	sqlite3_bind_int(s, 15, r->action_optout);
+	store_bind_text(s, 18, r->reply_command);
 }
 
 int
@@ -173,10 +176,11 @@ store_rule_add(struct store *st, const struct store_rule *r, int64_t *id,
 	static const char sql[] = "INSERT INTO rules (name, enabled,"
 	    " match_kind, pattern, aliases, reply, hours, sender_tag,"
 	    " first_only, continue_after, cooldown, daily_cap, action_tag,"
-	    " action_assign, action_optout, position, created_at, updated_at)"
+	    " action_assign, action_optout, position, created_at, updated_at,"
+	    " reply_command)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 	    " ?14, ?15, (SELECT coalesce(max(position), 0) + 1 FROM rules),"
-	    " ?16, ?16)";
+	    " ?16, ?16, ?18)";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -211,7 +215,7 @@ store_rule_update(struct store *st, const struct store_rule *r,
 	    " hours = ?7, sender_tag = ?8, first_only = ?9,"
 	    " continue_after = ?10, cooldown = ?11, daily_cap = ?12,"
 	    " action_tag = ?13, action_assign = ?14, action_optout = ?15,"
-	    " updated_at = ?16 WHERE id = ?17";
+	    " updated_at = ?16, reply_command = ?18 WHERE id = ?17";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -418,6 +422,26 @@ store_rule_hit_add(struct store *st, int64_t rule_id, int64_t message_id,
 	store_bind_text(s, 5, outcome);
 	store_bind_text(s, 6, detail);
 	sqlite3_bind_int64(s, 7, at != 0 ? at : store_now());
+	return store_exec_stmt(st, s, err, "recording a rule hit");
+}
+
+int
+store_rule_hit_resolve(struct store *st, int64_t rule_id,
+    int64_t message_id, int64_t reply_id, const char *detail,
+    struct sms_err *err)
+{
+	static const char sql[] = "UPDATE rule_hits SET reply_id = ?1,"
+	    " detail = coalesce(?2, detail) WHERE rule_id = ?3"
+	    " AND message_id = ?4";
+	sqlite3_stmt *s;
+
+	if ((s = store_stmt(st, sql, err)) == NULL)
+		return SMS_ESTORE;
+	if (reply_id > 0)
+		sqlite3_bind_int64(s, 1, reply_id);
+	store_bind_text(s, 2, detail);
+	sqlite3_bind_int64(s, 3, rule_id);
+	sqlite3_bind_int64(s, 4, message_id);
 	return store_exec_stmt(st, s, err, "recording a rule hit");
 }
 

@@ -26,6 +26,7 @@ struct store_rule {
 	char *pattern;		/* keyword, text or regex */
 	char *aliases;		/* keyword aliases, ","-separated, or "" */
 	char *reply;		/* reply template */
+	char *reply_command;	/* or: reply with this command's output */
 	char *hours;		/* time windows, ";"-separated */
 	char *sender_tag;	/* tag group, ","-separated */
 	bool first_only;
@@ -82,6 +83,12 @@ int store_rules_generation(struct store *st, int64_t *out,
 int store_rule_hit_add(struct store *st, int64_t rule_id,
     int64_t message_id, int64_t reply_id, const char *peer,
     const char *outcome, const char *detail, int64_t at,
+    struct sms_err *err);
+
+/* The reply (0: none) and detail (NULL: unchanged) of rule_id's hit on
+ * message_id, known later: a reply command's output or failure. */
+int store_rule_hit_resolve(struct store *st, int64_t rule_id,
+    int64_t message_id, int64_t reply_id, const char *detail,
     struct sms_err *err);
 
 /*

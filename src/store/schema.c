@@ -250,10 +250,19 @@ static const char v2[] =
 	"INSERT INTO message_parts (message_id, seq, backend, remote_ref, state)"
 	"  SELECT id, seq, backend, ref, 3 FROM split WHERE seq > 0;";
 
+/*
+ * Version 3: a rule may reply with a command's output (argv written as a
+ * command line, run without a shell; see engine/hooks.h).  The column
+ * changes no rule, so no trigger bumps the generation for it.
+ */
+static const char v3[] =
+	"ALTER TABLE rules ADD COLUMN reply_command TEXT;";
+
 /* steps[i] takes a store from version i to version i + 1. */
 static const char *const steps[] = {
 	v1,
 	v2,
+	v3,
 };
 
 _Static_assert(sizeof steps / sizeof steps[0] == STORE_SCHEMA_VERSION,

@@ -45,7 +45,8 @@ struct view_rules {
 struct rule_edit {
 	struct view_rules *vr;
 	int64_t id;		/* 0: a new rule */
-	size_t f_name, f_match, f_pattern, f_aliases, f_reply, f_hours,
+	size_t f_name, f_match, f_pattern, f_aliases, f_reply, f_command,
+	    f_hours,
 	    f_tags, f_first, f_cont, f_cooldown, f_cap, f_set_tag,
 	    f_assign, f_optout, f_enabled;
 };
@@ -121,9 +122,14 @@ draw_row(size_t i, int y, int x, int w, bool selected, void *data)
 	    s ? (unsigned long)s->fired : 0UL), s ? (long long)s->fired :
 	    0LL);
 	hw = tui_text_width(hits, (size_t)-1);
-	if (r->reply != NULL)
-		tui_put(y, col, x + w - col - hw - 2, r->reply, (size_t)-1,
-		    dim | tui_attr(t, TUI_A_OUT), true);
+	if (r->reply != NULL || r->reply_command != NULL) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof cmd, "$ %s", r->reply_command ?
+		    r->reply_command : "");
+		tui_put(y, col, x + w - col - hw - 2, r->reply ? r->reply :
+		    cmd, (size_t)-1, dim | tui_attr(t, TUI_A_OUT), true);
+	}
 	tui_put(y, x + w - hw - 1, hw, hits, (size_t)-1,
 	    base | tui_attr(t, TUI_A_DIM), false);
 }
@@ -182,6 +188,7 @@ save_rule(struct tui *t, struct form *f, void *data)
 	r.pattern = form_text(f, re->f_pattern);
 	r.aliases = form_text(f, re->f_aliases);
 	r.reply = nonempty(form_text(f, re->f_reply));
+	r.reply_command = nonempty(form_text(f, re->f_command));
 	r.hours = nonempty(form_text(f, re->f_hours));
 	r.sender_tag = nonempty(form_text(f, re->f_tags));
 	r.first_only = form_choice(f, re->f_first) == 1;
@@ -251,6 +258,10 @@ open_form(struct view_rules *vr, const struct store_rule *r)
 	    N_("other keywords, separated by commas"));
 	re->f_reply = form_add_text(f, N_("Reply"), r ? r->reply : NULL,
 	    N_("{name} {first_name} {number} {keyword} {date}"));
+	re->f_command = form_add_text(f, N_("Reply command"),
+	    r ? r->reply_command : NULL,
+	    N_("or reply with what this command prints (no shell; the "
+	    "message as JSON on its input)"));
 	re->f_hours = form_add_text(f, N_("Hours"), r ? r->hours : NULL,
 	    N_("only then, e.g. Mon-Fri 09:00-17:00; Sat 10:00-12:00"));
 	re->f_tags = form_add_text(f, N_("Sender tags"),
@@ -385,6 +396,9 @@ judge(struct tui *t, const char *from, const char *text, struct buf *out)
 		buf_printf(out, _("Rule %lld “%s” %s.\n"), (long long)
 		    o->rule->id, o->rule->name ? o->rule->name : "",
 		    verdict_text(o->verdict));
+		if (o->verdict == RULE_FIRED && o->rule->reply_command != NULL)
+			buf_printf(out, _("  Reply: what this command prints "
+			    "(not run here): %s\n"), o->rule->reply_command);
 		if (o->verdict != RULE_FIRED || o->rule->reply == NULL)
 			continue;
 		memset(&v, 0, sizeof v);
