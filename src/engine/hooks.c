@@ -124,6 +124,7 @@ hooks_new(struct hooks **out, uv_loop_t *loop, const struct conf *cfg,
     struct sms_err *err)
 {
 	struct hooks *h;
+	struct sigaction sa;
 	size_t k;
 	int rc;
 
@@ -131,6 +132,10 @@ hooks_new(struct hooks **out, uv_loop_t *loop, const struct conf *cfg,
 	if ((h = calloc(1, sizeof *h)) == NULL)
 		return sms_err_set(err, SMS_ENOMEM, "%s",
 		    sms_rc_str(SMS_ENOMEM));
+	/* A command that exits without reading its input makes our write
+	 * fail with EPIPE; SIGPIPE must not kill us for it. */
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+		signal(SIGPIPE, SIG_IGN);
 	h->loop = loop;
 	h->timeout_ms = (int)conf_get_int(cfg, "hooks", "timeout", 10) * 1000;
 	for (k = 0; k < 4; k++) {

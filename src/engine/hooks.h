@@ -37,7 +37,9 @@ enum hook_kind {
 
 struct hooks;
 
-/* Read [hooks] from cfg (the command lines are checked here). */
+/* Read [hooks] from cfg (the command lines are checked here).  SIGPIPE
+ * is ignored from then on when it was not handled: a command that does
+ * not read its input must not kill the process. */
 int hooks_new(struct hooks **out, uv_loop_t *loop, const struct conf *cfg,
     struct sms_err *err);
 
