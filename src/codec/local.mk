@@ -30,20 +30,3 @@ EXTRA_DIST += tests/data/pdu/README \
 	tests/data/pdu/python-gsmmodem.pdu \
 	tests/data/pdu/python-messaging.pdu \
 	tests/data/pdu/tutorials.pdu
-
-## The decoders' fuzz target: tests/fuzz/run.sh builds it with clang and
-## runs it (CI: 60 s); --enable-fuzzing builds it here; otherwise make check
-## replays the corpus and damaged copies of it through the same harness.
-tests_fuzz_pdu_fuzzer_SOURCES = tests/fuzz/pdu-fuzzer.c
-tests_fuzz_pdu_fuzzer_LDADD = $(SMS_LIBS)
-if ENABLE_FUZZING
-noinst_PROGRAMS += tests/fuzz/pdu-fuzzer
-tests_fuzz_pdu_fuzzer_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer -DSMS_FUZZING
-tests_fuzz_pdu_fuzzer_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-else
-check_PROGRAMS += tests/fuzz/pdu-fuzzer
-# Both branches set these: one left unset would drop AM_LDFLAGS.
-tests_fuzz_pdu_fuzzer_CFLAGS = $(AM_CFLAGS)
-tests_fuzz_pdu_fuzzer_LDFLAGS = $(AM_LDFLAGS)
-endif
-EXTRA_DIST += tests/fuzz/run.sh

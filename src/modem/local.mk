@@ -16,23 +16,6 @@ EXTRA_DIST += \
 	tests/data/at/prompt.chat tests/data/at/two-line-urc.chat \
 	tests/data/at/urc-mid-response.chat
 
-## The AT parser's fuzz target: a libFuzzer program with --enable-fuzzing,
-## else a replay of the transcripts run by make check.
-tests_fuzz_fuzz_at_SOURCES = tests/fuzz/fuzz-at.c
-tests_fuzz_fuzz_at_LDADD = $(SMS_LIBS)
-if ENABLE_FUZZING
-noinst_PROGRAMS += tests/fuzz/fuzz-at
-tests_fuzz_fuzz_at_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer -DSMS_FUZZING
-tests_fuzz_fuzz_at_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-else
-check_PROGRAMS += tests/fuzz/fuzz-at
-# Set here too: a per-target variable defined in only one branch is
-# empty in the other and would drop AM_LDFLAGS (the sanitizers).
-tests_fuzz_fuzz_at_CFLAGS = $(AM_CFLAGS)
-tests_fuzz_fuzz_at_LDFLAGS = $(AM_LDFLAGS)
-endif
-EXTRA_DIST += tests/fuzz/run-at.sh
-
 ## Session tests against the pty simulator (tests/fakes/modem-sim.py).
 check_PROGRAMS += tests/test-modem
 tests_test_modem_SOURCES = tests/test-modem.c \

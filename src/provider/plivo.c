@@ -360,7 +360,7 @@ plivo_parse_webhook(struct provider *p, const struct webhook_req *w,
 	return 0;
 }
 
-static const struct provider_ops plivo_ops = {
+const struct provider_ops plivo_ops = {
 	.name = "plivo",
 	.default_api_base = "https://api.plivo.com",
 	.check = NULL,

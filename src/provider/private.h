@@ -142,6 +142,10 @@ struct provider_ops {
 	const char *webhook_body;
 };
 
+/* The providers, for their backend_ops and the fuzz target. */
+extern const struct provider_ops twilio_ops;
+extern const struct provider_ops plivo_ops;
+
 /* The common state of a provider backend; see provider.c. */
 struct provider {
 	struct backend *b;

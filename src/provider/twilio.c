@@ -523,7 +523,7 @@ twilio_parse_webhook(struct provider *p, const struct webhook_req *w,
 	return 0;
 }
 
-static const struct provider_ops twilio_ops = {
+const struct provider_ops twilio_ops = {
 	.name = "twilio",
 	.default_api_base = "https://api.twilio.com",
 	.check = twilio_check,

@@ -304,7 +304,7 @@ tui_pop(struct tui *t)
 	t->dirty = true;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 set_message(struct tui *t, bool is_err, const char *fmt, va_list ap)
 {
 	vsnprintf(t->msg, sizeof t->msg, fmt, ap);

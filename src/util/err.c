@@ -18,7 +18,7 @@ sms_err_clear(struct sms_err *err)
 	err->msg[0] = '\0';
 }
 
-static void
+static void __attribute__((format(printf, 4, 0)))
 err_vset(struct sms_err *err, int code, int sys_errno, const char *fmt,
     va_list ap)
 {

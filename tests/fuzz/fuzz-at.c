@@ -5,21 +5,16 @@
  * command timer, 0x04 cancels everything.  Completion callbacks queue
  * more commands, as the session does.
  *
- * Built with --enable-fuzzing as a libFuzzer target; otherwise main()
- * replays the files named on the command line (or the AT transcripts in
- * tests/data/at) so `make check` runs the same code.
+ * Seeds: the AT transcripts in tests/data/at (see fuzz.h).
  */
 #include "config.h"
 
-#include <dirent.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "modem/at.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+const char fuzz_seed_dir[] = "tests/data/at";
 
 struct fuzz_state {
 	struct at *at;
@@ -108,57 +103,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	at_free(s.at);
 	return 0;
 }
-
-#ifndef SMS_FUZZING
-static int
-replay(const char *path)
-{
-	static uint8_t buf[1 << 20];
-	FILE *f;
-	size_t n;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		perror(path);
-		return 1;
-	}
-	n = fread(buf, 1, sizeof buf, f);
-	fclose(f);
-	/* Once as is, once with a command queued first. */
-	LLVMFuzzerTestOneInput(buf, n);
-	memmove(buf + 1, buf, n < sizeof buf - 1 ? n : sizeof buf - 1);
-	buf[0] = 0x01;
-	LLVMFuzzerTestOneInput(buf, n < sizeof buf - 1 ? n + 1 : n);
-	return 0;
-}
-
-int
-main(int argc, char **argv)
-{
-	const char *src = getenv("top_srcdir");
-	char dir[1024], path[2048];
-	struct dirent *de;
-	int i, rc = 0, count = 0;
-	DIR *d;
-
-	if (argc > 1) {
-		for (i = 1; i < argc; i++)
-			rc |= replay(argv[i]);
-		return rc;
-	}
-	snprintf(dir, sizeof dir, "%s/tests/data/at", src ? src : ".");
-	if ((d = opendir(dir)) == NULL) {
-		perror(dir);
-		return 1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		rc |= replay(path);
-		count++;
-	}
-	closedir(d);
-	printf("replayed %d inputs\n", count);
-	return rc != 0 || count == 0;
-}
-#endif
