@@ -366,6 +366,10 @@ test_provider_5xx_reconciles(void **state)
 	assert_int_equal(h->n_failed, 1);
 	assert_int_equal(h->failed[0].msg_id, 2);
 	assert_true(h->failed[0].transient);
+	/* The server's Retry-After and answer reach the engine. */
+	assert_int_equal(h->failed[0].retry_after, 1);
+	assert_int_equal(h->failed[0].code, 503);
+	assert_non_null(strstr(h->failed[0].text, "HTTP 503"));
 	assert_int_equal(posts(h, "six"), 1);
 	assert_int_equal(creations(h, "six"), 0);
 	done(h);

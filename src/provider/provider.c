@@ -87,6 +87,10 @@ struct pcall {
 	size_t rate_slot;
 	size_t rate_pos;
 	uint64_t due;		/* loop ms when a waiting reconcile runs */
+	/* Why its outcome is unknown (a 5xx): told with "not found". */
+	int why_code;
+	int why_retry_after;	/* seconds, 0 if not said */
+	char why[256];
 	/* fetches */
 	char *sid;
 	/* listings */
@@ -896,6 +900,17 @@ recon_done(struct pcall *c, const struct http_resp *r)
 		track_add(p, c->msg_id, c->found_sid);
 		ev->submitted(p->b->ctx, p->b, c->msg_id, c->found_sid,
 		    c->found_segments > 0 ? c->found_segments : 1);
+	} else if (c->why[0] != '\0') {
+		char text[sizeof c->why + 128];
+
+		/* A 5xx that created nothing: again, not before the server's
+		 * Retry-After, saying what it answered. */
+		log_info("%s: message %lld did not go out; it will be sent "
+		    "again", p->ops->name, (long long)c->msg_id);
+		snprintf(text, sizeof text, _("%s; the provider has no record "
+		    "of this message, so it will be sent again."), c->why);
+		ev->send_failed(p->b->ctx, p->b, c->msg_id, true,
+		    c->why_retry_after, c->why_code, text);
 	} else {
 		log_info("%s: message %lld did not go out; it will be sent "
 		    "again", p->ops->name, (long long)c->msg_id);
@@ -1044,6 +1059,7 @@ send_done(struct pcall *c, const struct http_resp *r)
 	const struct backend_events *ev = p->b->events;
 	struct provider_error e;
 	struct buf ref;
+	size_t n;
 
 	if (is_2xx(r)) {
 		buf_init(&ref, 256);
@@ -1075,6 +1091,16 @@ send_done(struct pcall *c, const struct http_resp *r)
 		    (long long)c->msg_id, r->outcome == HTTP_REPLY ?
 		    "server error" : r->error);
 		note_failure(p, e.text, false);
+		if (r->outcome == HTTP_REPLY) {
+			c->why_code = e.code;
+			c->why_retry_after = e.retry_after > 0 ?
+			    e.retry_after : 0;
+			n = (size_t)snprintf(c->why, sizeof c->why, "%s",
+			    e.text);
+			if (n > 0 && n < sizeof c->why &&
+			    c->why[n - 1] == '.')
+				c->why[n - 1] = '\0';
+		}
 		/* The server may still be working on it for as long as we
 		 * waited: list only after that. */
 		recon_after(p, c, r->outcome == HTTP_UNKNOWN ?

@@ -265,6 +265,26 @@ number_clean(const char *raw, char *out, size_t n)
 	out[o] = '\0';
 }
 
+/* Whether s is what Excel makes of a long number in a cell not formatted
+ * as text: "3.6301E+10" (or "3,6301E+10" in Europe). */
+static bool
+excel_number(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	if (!isdigit((unsigned char)*s++))
+		return false;
+	if (*s == '.' || *s == ',')
+		for (s++; isdigit((unsigned char)*s); s++)
+			;
+	if ((*s != 'E' && *s != 'e') || s[1] != '+' ||
+	    !isdigit((unsigned char)s[2]))
+		return false;
+	for (s += 2; isdigit((unsigned char)*s); s++)
+		;
+	return s[strspn(s, " ")] == '\0';
+}
+
 /* Add a number to p after normalising it; a bad one is reported and
  * counted. */
 static void
@@ -275,6 +295,13 @@ add_number(struct importer *im, struct pending *p, unsigned line,
 	struct sms_err e;
 	int kind;
 
+	if (excel_number(raw)) {
+		problem(im, line, _("\"%s\" is a number a spreadsheet wrote "
+		    "in scientific notation, its digits lost: format the "
+		    "column as text and export again"), raw);
+		p->bad_numbers++;
+		return;
+	}
 	number_clean(raw, tmp, sizeof tmp);
 	if (tmp[strspn(tmp, " \t")] == '\0')
 		return;
@@ -303,6 +330,10 @@ add_number_list(struct importer *im, struct pending *p, unsigned line,
 	char one[128];
 	size_t len;
 
+	if (excel_number(s)) {
+		add_number(im, p, line, s, rank);	/* says what happened */
+		return;
+	}
 	while (*s != '\0') {
 		len = strcspn(s, ":;,|");
 		if (len >= sizeof one)
@@ -1419,7 +1450,8 @@ csv_write(const struct store_contact *c, struct buf *out)
 		if ((i > 0 && buf_append_char(&list, ';') < 0) ||
 		    buf_append_str(&list, c->tags.v[i]) < 0)
 			goto out;
-	if (csv_field(out, list.data) < 0 || buf_append_str(out, "\r\n") < 0)
+	if (csv_field(out, list.data) < 0 || buf_append_char(out, ',') < 0 ||
+	    csv_field(out, c->notes) < 0 || buf_append_str(out, "\r\n") < 0)
 		goto out;
 	rc = 0;
 out:
@@ -1440,7 +1472,7 @@ store_contact_export(struct store *st, enum store_contact_format fmt,
 
 	buf_init(&out, 4 * VALUE_MAX + 4096);
 	if (fmt == STORE_CONTACTS_CSV &&
-	    cb("name,number,tags\r\n", 18, data) < 0)
+	    cb("name,number,tags,notes\r\n", 24, data) < 0)
 		return sms_err_set(err, SMS_EIO, _("cannot write contacts"));
 	for (;;) {
 		if ((rc = store_contact_list(st, NULL, offset, EXPORT_PAGE,

@@ -71,9 +71,9 @@ typedef int (*store_contact_write_cb)(const char *bytes, size_t len,
 
 /*
  * Write every named contact, by name, as vCard 3.0 (CRLF lines, folded at
- * 75 bytes) or CSV (header name,number,tags; numbers and tags joined by
- * ";").  Nameless contacts (made by opt-outs) are left out.  Returns 0, a
- * negative sms_rc, or SMS_EIO when cb stopped it.
+ * 75 bytes) or CSV (header name,number,tags,notes; numbers and tags joined
+ * by ";").  Nameless contacts (made by opt-outs) are left out.  Returns 0,
+ * a negative sms_rc, or SMS_EIO when cb stopped it.
  */
 int store_contact_export(struct store *st, enum store_contact_format fmt,
     store_contact_write_cb cb, void *data, struct sms_err *err);
