@@ -653,6 +653,38 @@ test_pdu_language_ofono(void **state)
 	}
 }
 
+/*
+ * A UDH element that runs past the header (python-gsmmodem issue 51 has
+ * one from a real network) ends the element parsing; the header length
+ * still says where the text starts.
+ */
+static void
+test_pdu_udh_tolerant(void **state)
+{
+	static const uint8_t bad[] = { 0xc0, 0x1b, 0xf4, 0x02, 0x01 };
+	static const uint8_t concat_then_bad[] = { 0x00, 0x03, 0x07, 0x02,
+		0x02, 0x24, 0x05, 0x01 };
+	static const uint8_t hi[] = { 0x68, 0x69 };
+	char hex[2 * PDU_MAX_BYTES + 1];
+	struct pdu_msg m;
+
+	deliver_with_udh(bad, sizeof bad, hi, sizeof hi, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_int_equal(m.udh_len, 5);
+	assert_false(m.concat.present);
+	assert_string_equal(m.text, "hi");
+	/* Elements before the broken one count; the broken one does not. */
+	deliver_with_udh(concat_then_bad, sizeof concat_then_bad, hi,
+	    sizeof hi, hex);
+	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_ABSENT, &m,
+	    NULL), 0);
+	assert_true(m.concat.present);
+	assert_int_equal(m.concat.seq, 2);
+	assert_int_equal(m.lang_single, -1);
+	assert_string_equal(m.text, "hi");
+}
+
 /* Random texts in each language's tables decode to what was packed. */
 static void
 test_pdu_language_random(void **state)
@@ -891,6 +923,7 @@ main(void)
 		cmocka_unit_test(test_pdu_language_shift),
 		cmocka_unit_test(test_pdu_language_random),
 		cmocka_unit_test(test_pdu_language_ofono),
+		cmocka_unit_test(test_pdu_udh_tolerant),
 		cmocka_unit_test(test_pdu_8bit_display),
 		cmocka_unit_test(test_pdu_encode_known),
 		cmocka_unit_test(test_pdu_encode_table),

@@ -26,6 +26,7 @@ EXTRA_DIST += tests/data/pdu/README \
 	tests/data/pdu/libraries.pdu \
 	tests/data/pdu/misc.pdu \
 	tests/data/pdu/modemmanager.pdu \
+	tests/data/pdu/nordic.pdu \
 	tests/data/pdu/ofono.pdu \
 	tests/data/pdu/python-gsmmodem.pdu \
 	tests/data/pdu/python-messaging.pdu \

@@ -484,9 +484,15 @@ dcs_parse(struct pdu_msg *m)
 	}
 }
 
-/* The UDH's information elements (TS 23.040 9.2.3.24). */
-static int
-udh_parse(struct rd *r, size_t at, struct pdu_msg *m)
+/*
+ * The UDH's information elements (TS 23.040 9.2.3.24).  An element that
+ * runs past the end of the header ends the parsing: the elements before
+ * it count, the text after the header is still read (some senders get an
+ * element's length wrong; Nordic's modem tests have one), and the whole
+ * header stays in udh.
+ */
+static void
+udh_parse(struct pdu_msg *m)
 {
 	size_t i = 0, ielen;
 	const uint8_t *h = m->udh;
@@ -495,13 +501,10 @@ udh_parse(struct rd *r, size_t at, struct pdu_msg *m)
 	while (i < m->udh_len) {
 		iei = h[i];
 		if (i + 1 >= m->udh_len)
-			return rd_fail(r, at + 1 + i, _("the user data header "
-			    "ends inside an element"));
+			break;
 		ielen = h[i + 1];
 		if (i + 2 + ielen > m->udh_len)
-			return rd_fail(r, at + 1 + i, _("the user data header "
-			    "element %02X is longer than the header"),
-			    (unsigned)iei);
+			break;
 		/* 9.2.3.24.1: a zero total or a sequence out of range
 		   means the element is ignored, not the message. */
 		if (iei == 0x00 && ielen == 3 && h[i + 3] != 0 &&
@@ -524,7 +527,6 @@ udh_parse(struct rd *r, size_t at, struct pdu_msg *m)
 			m->lang_locking = h[i + 2];
 		i += 2 + ielen;
 	}
-	return 0;
 }
 
 /* TP-UDL and TP-UD, with the UDH when TP-UDHI is set. */
@@ -561,8 +563,7 @@ rd_user_data(struct rd *r, struct pdu_msg *m, bool udhi)
 			    hdr, octets);
 		m->udh_len = hdr - 1;
 		memcpy(m->udh, ud + 1, m->udh_len);
-		if ((rc = udh_parse(r, start + 1, m)) < 0)
-			return rc;
+		udh_parse(m);
 	}
 	r->pos += octets;
 	if (septets) {
