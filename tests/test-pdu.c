@@ -750,7 +750,8 @@ test_pdu_8bit_display(void **state)
 	hex = "00040B916303214365F700046211324150600A06C3A9206F6B0A";
 	assert_int_equal(pdu_decode_hex(hex, strlen(hex), PDU_SMSC_AUTO, &m,
 	    NULL), 0);
-	assert_string_equal(pdu_data_text(&m, out, sizeof out), "\xc3\xa9 ok\n");
+	assert_string_equal(pdu_data_text(&m, out, sizeof out),
+	    "\xc3\xa9 ok\n");
 	/* Too small a buffer cuts before, not inside, a character. */
 	assert_string_equal(pdu_data_text(&m, out, 2), "");
 	assert_string_equal(pdu_data_text(&m, out, 4), "\xc3\xa9 ");

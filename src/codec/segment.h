@@ -8,9 +8,10 @@
  * GSM-7 septets, 70 UCS-2 units or 140 octets; a concatenated part loses
  * 6 octets to its UDH (7 with a 16-bit reference), leaving 153 / 67 / 134
  * (152 / 66 / 133).  Each national language shift table named in the UDH
- * costs 3 more octets: 155 septets alone, 149 in a part, with one table.  An extension character (^ { } \ [ ~ ] | euro sign) takes two
- * septets and an emoji two UTF-16 units; neither pair is ever split
- * across segments, so a part may end one unit short.
+ * costs 3 more octets: 155 septets alone, 149 in a part, with one table.
+ * An extension character (^ { } \ [ ~ ] | euro sign) takes two septets
+ * and an emoji two UTF-16 units; neither pair is ever split across
+ * segments, so a part may end one unit short.
  *
  * Pure functions: no I/O; segment_calc() does not allocate.
  */
@@ -48,8 +49,8 @@ const char *sms_encoding_name(enum sms_encoding enc);
  */
 #define SEGMENT_LANG(id)	(((unsigned)(id) & 0x0fu) << 8)
 #define SEGMENT_LANG_OF(flags)	(((flags) >> 8) & 0x0fu)
-#define SEGMENT_LOCKING	0x1000u	/* uses the language's locking table */
-#define SEGMENT_SINGLE	0x2000u	/* uses the language's single shift table */
+#define SEGMENT_LOCKING	0x1000u	/* the language's locking table used */
+#define SEGMENT_SINGLE	0x2000u	/* its single shift table used */
 
 #define SEGMENT_MAX 255		/* most parts a concatenated SMS may have */
 #define SEGMENT_FORCING_MAX 16	/* forcing characters segment_info keeps */
@@ -74,12 +75,12 @@ struct segment_info {
 	size_t replaced;	/* characters SEGMENT_SMART replaced; 0
 				   unless the whole text then fits GSM-7 */
 	bool too_long;		/* over SEGMENT_MAX segments: cannot be sent */
-	unsigned flags;		/* the flags given, plus SEGMENT_LOCKING and
-				   SEGMENT_SINGLE when the text uses a
-				   language's tables: pass these on to
-				   segment_split() */
-	unsigned lang_locking;	/* the tables used: a language id, 0 for */
-	unsigned lang_single;	/* the default alphabet / extension table */
+	unsigned flags;		/* the flags given, plus SEGMENT_LOCKING
+				   and SEGMENT_SINGLE when the text uses
+				   a language's tables: pass these on
+				   to segment_split() */
+	unsigned lang_locking;	/* language id of the tables used, 0 */
+	unsigned lang_single;	/* for the default ones */
 	size_t nforcing;	/* characters that forced UCS-2 (all of them),
 				   0 when GSM-7 or SEGMENT_UCS2 was given */
 	struct segment_forcing forcing[SEGMENT_FORCING_MAX];
