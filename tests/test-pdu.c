@@ -500,7 +500,8 @@ deliver_with_udh(const uint8_t *udh, size_t udhl, const uint8_t *sept,
 	hsept = ((udhl + 1) * 8 + fill) / 7;
 	b[len++] = (uint8_t)(hsept + n);
 	b[len++] = (uint8_t)udhl;
-	memcpy(b + len, udh, udhl);
+	if (udhl > 0)
+		memcpy(b + len, udh, udhl);
 	len += udhl;
 	len += gsm7_pack(sept, n, (unsigned)fill, b + len);
 	for (i = 0; i < len; i++)
