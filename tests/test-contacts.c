@@ -574,6 +574,21 @@ test_contacts_vcard4_utf16(void **state)
 	CHECK(*state, "HU", "utf16.vcf", NULL, w16, 0);
 }
 
+/* GNOME Evolution: quoted parameters holding ":" and ";", numbers folded
+ * in the middle. */
+static void
+test_contacts_evolution(void **state)
+{
+	static const struct want w[] = {
+		{ "Chidi Anthony, Jr. Okafor", { "+12025550114",
+		    "+12025550115", "+12025550116" }, "Colleagues,Lab",
+		    "Works late; text rather than call. A note long enough to "
+		    "be folded by Evolution at seventy-five bytes." },
+	};
+
+	CHECK(*state, "US", "evolution.vcf", NULL, w, 0);
+}
+
 /* A photo of 3 MB on one line, then one folded over 40,000 lines: read
  * past, neither a problem nor held in memory. */
 static void
@@ -747,6 +762,7 @@ main(void)
 		T(test_contacts_icloud),
 		T(test_contacts_android_qp),
 		T(test_contacts_vcard4_utf16),
+		T(test_contacts_evolution),
 		T(test_contacts_huge_photo),
 		T(test_contacts_garbage),
 		T(test_contacts_shared_number),

@@ -584,6 +584,22 @@ split_escaped(const char *v, size_t len, char sep, size_t *starts,
 	return n;
 }
 
+/* The first c in s outside double quotes (a parameter value such as
+ * X-COUCHDB-UUID="..." or LABEL="a:b" may hold ":" and ";"), or NULL. */
+static char *
+unquoted(char *s, char c)
+{
+	bool q = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			q = !q;
+		else if (*s == c && !q)
+			return s;
+	}
+	return NULL;
+}
+
 /* Whether t[0..len) is word, any case. */
 static bool
 word_is(const char *t, size_t len, const char *word)
@@ -613,7 +629,7 @@ parse_params(char *params, struct vparam *vp)
 
 	memset(vp, 0, sizeof *vp);
 	for (p = params; p != NULL && *p != '\0'; p = next) {
-		if ((next = strchr(p, ';')) != NULL)
+		if ((next = unquoted(p, ';')) != NULL)
 			*next++ = '\0';
 		eq = strchr(p, '=');
 		val = eq != NULL ? eq + 1 : p;
@@ -685,7 +701,7 @@ vcard_property(struct importer *im, struct pending *p, unsigned line,
 	char *colon, *name, *params, *dot, *v;
 	size_t starts[8], lens[8], n, i, vlen;
 
-	if ((colon = strchr(text, ':')) == NULL) {
+	if ((colon = unquoted(text, ':')) == NULL) {
 		problem(im, line, _("no \":\" in \"%.40s\": not a vCard "
 		    "property"), text);
 		return;
