@@ -479,6 +479,20 @@ test_contacts_outlook_csv(void **state)
 	CHECK(*state, "US", "outlook.csv", NULL, w, 1);
 }
 
+/* Thunderbird: "Display Name", "Mobile Number" first, fax and pager
+ * left out, a trailing comma on every line. */
+static void
+test_contacts_thunderbird_csv(void **state)
+{
+	static const struct want w[] = {
+		{ "Ingrid Berg (Oslo office)", { "+4741234567", "+4723456789" },
+		    NULL, "Speaks Norwegian, English" },
+		{ "Pat Quinn", { "+12025550131" }, NULL, NULL },
+	};
+
+	CHECK(*state, "US", "thunderbird.csv", NULL, w, 1);
+}
+
 static void
 test_contacts_excel_csv(void **state)
 {
@@ -758,6 +772,7 @@ main(void)
 		T(test_contacts_round_trip_csv),
 		T(test_contacts_google_csv),
 		T(test_contacts_outlook_csv),
+		T(test_contacts_thunderbird_csv),
 		T(test_contacts_excel_csv),
 		T(test_contacts_icloud),
 		T(test_contacts_android_qp),
