@@ -2,10 +2,12 @@
 src_libsmsinbox_la_SOURCES += \
 	src/modem/at.c src/modem/at.h \
 	src/modem/chan.c src/modem/chan.h \
+	src/modem/charset.c src/modem/charset.h \
 	src/modem/modem.c src/modem/modem.h \
 	src/modem/pdus.c src/modem/pdus.h \
 	src/modem/quirks.c src/modem/quirks.h \
-	src/modem/serial.c src/modem/serial.h
+	src/modem/serial.c src/modem/serial.h \
+	src/modem/textmode.c src/modem/textmode.h
 
 check_PROGRAMS += tests/test-at
 tests_test_at_SOURCES = tests/test-at.c
@@ -15,6 +17,10 @@ EXTRA_DIST += \
 	tests/data/at/noise-timeout.chat tests/data/at/numeric.chat \
 	tests/data/at/prompt.chat tests/data/at/two-line-urc.chat \
 	tests/data/at/urc-mid-response.chat
+
+check_PROGRAMS += tests/test-modem-text
+tests_test_modem_text_SOURCES = tests/test-modem-text.c
+tests_test_modem_text_LDADD = $(TEST_LIBS)
 
 ## Session tests against the pty simulator (tests/fakes/modem-sim.py).
 check_PROGRAMS += tests/test-modem

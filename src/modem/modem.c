@@ -1300,7 +1300,8 @@ modem_handle_pdu(struct modem *m, const char *mem, int idx, const char *hex,
 	if ((d = malloc(sizeof *d)) == NULL)
 		return false;
 	sms_err_clear(&err);
-	if (pdus_decode(hex, tpdu_len, d, &err) < 0) {
+	if (pdus_decode(hex, tpdu_len, (m->quirks & QUIRK_UCS2_UTF8) != 0, d,
+	    &err) < 0) {
 		log_warn("modem %s: keeping undecodable message at %s %d: "
 		    "%s", m->b->name, mem, idx, err.msg);
 		free(d);

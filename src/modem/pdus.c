@@ -8,6 +8,7 @@
 
 #include "codec/pdu.h"
 #include "codec/segment.h"
+#include "modem/charset.h"
 #include "util/i18n.h"
 
 void
@@ -68,8 +69,8 @@ out:
 }
 
 int
-pdus_decode(const char *hex, int tpdu_len, struct pdus_decoded *out,
-    struct sms_err *err)
+pdus_decode(const char *hex, int tpdu_len, bool ucs2_utf8,
+    struct pdus_decoded *out, struct sms_err *err)
 {
 	struct pdu_msg pm;
 	size_t len = strlen(hex);
@@ -89,6 +90,11 @@ pdus_decode(const char *hex, int tpdu_len, struct pdus_decoded *out,
 		/* 8-bit data: its text when it is one, else a placeholder
 		   with its size and first bytes. */
 		pdu_data_text(&pm, out->body, sizeof out->body);
+		/* UTF-8 under a UCS-2 label (the ucs2-utf8 quirk). */
+		if (pm.encoding == SMS_ENC_UCS2 && !pm.compressed &&
+		    charset_is_utf8(pm.data, pm.data_len, ucs2_utf8))
+			charset_ucs2_text(pm.data, pm.data_len, true,
+			    out->body, sizeof out->body);
 		out->in.from = out->from;
 		out->in.to = NULL;
 		out->in.body = out->body;

@@ -7,6 +7,7 @@
 #ifndef SMS_MODEM_PDUS_H
 #define SMS_MODEM_PDUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "engine/backend.h"
@@ -51,9 +52,11 @@ struct pdus_decoded {
 };
 
 /* Decode hex as the modem gives it (with the SMSC part); tpdu_len is the
- * <length> the modem gave with it, or -1.  SMS_EDATA with a sentence for
+ * <length> the modem gave with it, or -1.  ucs2_utf8 (the quirk): a
+ * UCS-2 text whose octets are valid UTF-8 is read as UTF-8 (without it
+ * only the obvious cases, charset.h).  SMS_EDATA with a sentence for
  * what cannot be decoded. */
-int pdus_decode(const char *hex, int tpdu_len, struct pdus_decoded *out,
-    struct sms_err *err);
+int pdus_decode(const char *hex, int tpdu_len, bool ucs2_utf8,
+    struct pdus_decoded *out, struct sms_err *err);
 
 #endif
