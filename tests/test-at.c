@@ -15,6 +15,7 @@
  *   written 0|1       whether its body went out
  *   urc TEXT          the next unsolicited line is TEXT
  *   urc-pdu TEXT|PDU  the next one is a two-line URC
+ *   mode text|pdu     at_set_text_mode()
  * At the end every URC must have been expected.
  */
 #include "config.h"
@@ -185,6 +186,8 @@ run_chat(const char *name)
 			*p = '\0';
 			assert_int_equal(at_send_with_body(at, arg, p + 1,
 			    1000, rec_done, &r), 0);
+		} else if (strcmp(line, "mode") == 0) {
+			at_set_text_mode(at, strcmp(arg, "text") == 0);
 		} else if (strcmp(line, "recv") == 0) {
 			len = unescape(arg, cmd);
 			at_feed(at, cmd, len);
@@ -237,6 +240,8 @@ static void test_at_chat_echo(void **s) { (void)s; run_chat("echo-on.chat"); }
 static void test_at_chat_urc_mid(void **s)
 { (void)s; run_chat("urc-mid-response.chat"); }
 static void test_at_chat_prompt(void **s) { (void)s; run_chat("prompt.chat"); }
+static void test_at_chat_text_mode(void **s)
+{ (void)s; run_chat("text-mode.chat"); }
 static void test_at_chat_numeric(void **s)
 { (void)s; run_chat("numeric.chat"); }
 static void test_at_chat_errors(void **s) { (void)s; run_chat("errors.chat"); }
@@ -347,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_at_chat_echo),
 		cmocka_unit_test(test_at_chat_urc_mid),
 		cmocka_unit_test(test_at_chat_prompt),
+		cmocka_unit_test(test_at_chat_text_mode),
 		cmocka_unit_test(test_at_chat_numeric),
 		cmocka_unit_test(test_at_chat_errors),
 		cmocka_unit_test(test_at_chat_two_line),

@@ -728,6 +728,50 @@ test_modem_storage_me(void **state)
 	harness_stop(&h);
 }
 
+/* text_mode = yes on a modem that has PDU mode: text mode all the same;
+ * GSM as the character set when UCS2 is refused. */
+static void
+test_modem_text_mode_config(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", "
+	    "\"refuse\": \"AT+CSCS=\\\"UCS2\"}"));
+	harness_open(&h, "text_mode = yes\n");
+	harness_run_until(&h, harness_is_up);
+	assert_true(sim_saw(&h, "AT+CMGF=1"));
+	assert_false(sim_saw(&h, "AT+CMGF=0"));
+	assert_true(sim_saw(&h, "AT+CSCS=\"GSM\""));
+	submit(&h, 21, "+36301112222", "plain text", false);
+	harness_run_until(&h, submitted);
+	assert_int_equal(h.n_submitted, 1);
+	assert_true(sim_saw(&h, "AT+CMGS=\"+36301112222\""));
+	harness_stop(&h);
+}
+
+/* The text-only and ucs2-utf8 quirks: text mode from the start, and a
+ * modem that puts UTF-8 in its "UCS2" text is read right. */
+static void
+test_modem_ucs2_utf8_quirk(void **state)
+{
+	struct harness h;
+
+	harness_start(&h, NULL);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"set\", "
+	    "\"utf8_in_ucs2\": true}"));
+	harness_open(&h, "quirks = text-only, ucs2-utf8\n");
+	harness_run_until(&h, harness_is_up);
+	assert_true(sim_saw(&h, "AT+CMGF=1"));
+	json_decref(harness_ctl(&h, "{\"cmd\": \"sms\", \"from\": "
+	    "\"+36305550009\", \"text\": \"Hi\"}"));
+	harness_run_until(&h, one_inbound);
+	/* UCS-2 would read the octets 48 69 as U+4869. */
+	assert_string_equal(h.in_body[0], "Hi");
+	assert_string_equal(h.in_from[0], "+36305550009");
+	harness_stop(&h);
+}
+
 static bool
 cmgs_swallowed(struct harness *h)
 {
@@ -797,6 +841,8 @@ main(void)
 		cmocka_unit_test(test_modem_storage_full),
 		cmocka_unit_test(test_modem_cpms_lists),
 		cmocka_unit_test(test_modem_storage_me),
+		cmocka_unit_test(test_modem_text_mode_config),
+		cmocka_unit_test(test_modem_ucs2_utf8_quirk),
 		cmocka_unit_test(test_modem_unplug_during_send),
 	};
 

@@ -43,6 +43,7 @@ struct at {
 
 	char *urc_head;		/* line 1 of a two-line URC, or NULL */
 	unsigned long dropped;
+	bool text_mode;		/* at_set_text_mode() */
 };
 
 /* Unsolicited result codes by prefix: standard (27.005/27.007) first,
@@ -157,6 +158,12 @@ bool
 at_busy(const struct at *at)
 {
 	return at->count > 0;
+}
+
+void
+at_set_text_mode(struct at *at, bool on)
+{
+	at->text_mode = on;
 }
 
 unsigned long
@@ -453,7 +460,8 @@ at_line(struct at *at, char *line)
 		char *head = at->urc_head;
 
 		at->urc_head = NULL;
-		if (at_is_hex(line)) {
+		if (at_is_hex(line) || (at->text_mode &&
+		    at_value(head, "+CMT") != NULL)) {
 			at_deliver_urc(at, head, line);
 			free(head);
 			return;
@@ -470,7 +478,8 @@ at_line(struct at *at, char *line)
 	}
 	c = at->count > 0 ? &at->queue[at->head] : NULL;
 	/* Echo (ATE1, or a modem that ignores ATE0). */
-	if (strncasecmp(line, "AT", 2) == 0)
+	if (strncasecmp(line, "AT", 2) == 0 && (!at->text_mode ||
+	    (c != NULL && strcasecmp(line, c->cmd) == 0)))
 		return;
 	if (c != NULL && c->body != NULL && strcmp(line, c->body) == 0)
 		return;

@@ -53,7 +53,8 @@ struct at_response {
 typedef void (*at_done_cb)(void *data, const struct at_response *res);
 
 /* An unsolicited result code.  pdu is the second line of a two-line URC
- * (+CMT, +CDS in PDU mode), NULL for the others.  Borrowed. */
+ * (+CMT, +CDS in PDU mode; +CMT's text in text mode), NULL for the
+ * others.  Borrowed. */
 struct at_urc {
 	const char *line;
 	const char *pdu;
@@ -97,6 +98,14 @@ int at_send_with_body(struct at *at, const char *cmd, const char *body,
  * acknowledgement).  Does not touch the current command.
  */
 void at_write_raw(struct at *at, const char *data, size_t len);
+
+/*
+ * Text mode (27.005 SMS text mode): the line after a +CMT header is its
+ * text whatever it holds, and of the lines starting with "AT" only the
+ * exact echo of the current command is dropped, since a message's text
+ * may start with "At".
+ */
+void at_set_text_mode(struct at *at, bool on);
 
 /* Hand over bytes read from the modem.  Callbacks run from inside. */
 void at_feed(struct at *at, const char *data, size_t len);

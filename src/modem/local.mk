@@ -16,6 +16,7 @@ EXTRA_DIST += \
 	tests/data/at/echo-on.chat tests/data/at/errors.chat \
 	tests/data/at/noise-timeout.chat tests/data/at/numeric.chat \
 	tests/data/at/prompt.chat tests/data/at/two-line-urc.chat \
+	tests/data/at/text-mode.chat \
 	tests/data/at/urc-mid-response.chat
 
 check_PROGRAMS += tests/test-modem-text
@@ -48,7 +49,7 @@ bench_bench_modem_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 bench_bench_modem_LDADD = $(TEST_LIBS)
 CLEANFILES += bench/bench-modem
 TESTS += tests/test-modem-send.sh tests/test-modem-reports.sh \
-	tests/test-modem-storage.sh
+	tests/test-modem-storage.sh tests/test-modem-textmode.sh
 EXTRA_DIST += tests/test-modem-send.sh tests/test-modem-reports.sh \
-	tests/test-modem-storage.sh \
+	tests/test-modem-storage.sh tests/test-modem-textmode.sh \
 	tests/lib-modem.sh

@@ -15,6 +15,7 @@
 #include "modem/pdus.h"
 #include "modem/quirks.h"
 #include "modem/serial.h"
+#include "modem/textmode.h"
 #include "util/conf.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -42,7 +43,8 @@ enum modem_phase {
 
 enum init_step {
 	S_AT = 0, S_ECHO, S_CMEE, S_CGMI, S_CGMM, S_CGMR, S_CGSN, S_CURC,
-	S_ZCDRUN, S_CPIN, S_CPIN_ENTER, S_CMGF, S_CSMS, S_CPMS_TEST,
+	S_ZCDRUN, S_CPIN, S_CPIN_ENTER, S_CMGF, S_CSCS_TEST, S_CSCS, S_CSDH,
+	S_CSMS, S_CPMS_TEST,
 	S_CPMS_SET, S_CNMI, S_CSCA_SET, S_CSCA, S_DONE,
 };
 
@@ -65,6 +67,11 @@ struct modem_tx {
 	char refs[256];		/* "12,13" */
 	unsigned mrs[16];
 	bool report;
+	/* text mode: AT+CSMP, then AT+CMGS="number" with parts[0].hex as
+	 * the text */
+	char number[96];
+	char csmp[48];
+	int dcs;
 };
 
 /* A message storage (27.005 3.2.2: "SM" SIM, "ME" modem, "MT" both) and
@@ -131,7 +138,11 @@ struct modem {
 	int at_tries, baud_idx;
 	size_t cnmi_try;
 	bool pin_rejected;
-	int cmgf_fails;		/* AT+CMGF=0 refusals in a row */
+	int cmgf_fails;		/* AT+CMGF refusals in a row */
+	bool text_cfg;		/* text_mode = yes */
+	bool text;		/* this session is in text mode */
+	enum textmode_cs cs, cs_try[3];	/* AT+CSCS: chosen, to try */
+	size_t n_cs, cs_i;
 	bool cnma;		/* +CMT/+CDS must be acknowledged */
 	bool health_running;
 	int escalation;
@@ -566,6 +577,10 @@ modem_session_reset(struct modem *m)
 	m->rx_busy = m->health_running = false;
 	m->rx_head = m->rx_n = 0;
 	m->cur_mem[0] = '\0';
+	/* Found again each session: the device may be another one. */
+	m->text = m->text_cfg;
+	m->cs = TEXTMODE_UCS2;
+	m->n_cs = m->cs_i = 0;
 	m->creg = -1;
 	m->rssi = 99;
 }
@@ -773,6 +788,24 @@ modem_chan_hangup(void *ctx)
 /* ------------------------------------------------------------------ */
 /* Init */
 
+/* Whether an AT+CMGF refusal means "no such mode" rather than "not yet":
+ * plain ERROR, +CMS ERROR 302-304 or +CME ERROR 3/4 (operation not
+ * allowed or not supported). */
+static bool
+modem_no_such_mode(const struct at_response *res)
+{
+	switch (res->result) {
+	case AT_RES_ERROR:
+		return true;
+	case AT_RES_CMS_ERROR:
+		return res->code >= 302 && res->code <= 304;
+	case AT_RES_CME_ERROR:
+		return res->code == 3 || res->code == 4;
+	default:
+		return false;
+	}
+}
+
 int
 modem_cpms_list(const char *v, int list, char (*out)[4], int max)
 {
@@ -926,6 +959,8 @@ modem_init_cb(void *data, const struct at_response *res)
 			    modem_first_line(res));
 		m->quirks = quirks_lookup(m->maker, m->model);
 		quirks_apply(m->quirks_spec, &m->quirks, NULL);
+		if (m->quirks & QUIRK_TEXT_ONLY)
+			m->text = true;
 		log_info("modem %s: %s %s, quirks: %s", m->b->name, m->maker,
 		    m->model, quirks_format(m->quirks, buf, sizeof buf));
 		m->step++;
@@ -1014,21 +1049,57 @@ modem_init_cb(void *data, const struct at_response *res)
 		m->step = S_CPIN;
 		break;
 	case S_CMGF:
+		if (ok) {
+			m->cmgf_fails = 0;
+			m->step++;
+			break;
+		}
+		/* No PDU mode (ERROR, "operation not supported"): text
+		 * mode it is. */
+		if (!m->text && modem_no_such_mode(res)) {
+			log_warn("modem %s: no PDU mode (%s); using text mode",
+			    m->b->name, res->final);
+			m->text = true;
+			break;
+		}
 		/* Right after the PIN many modems refuse SMS commands for a
 		 * few seconds (+CMS ERROR 310-315, 500): try again soon. */
-		if (!ok && !(m->quirks & QUIRK_TEXT_ONLY) &&
-		    ++m->cmgf_fails < 3) {
+		if (++m->cmgf_fails < 3) {
 			modem_lost(m, _("the SIM is not ready for messages "
 			    "yet"), 3000);
 			return;
 		}
-		if (!ok || (m->quirks & QUIRK_TEXT_ONLY)) {
-			modem_fatal(m, _("the modem has no PDU mode "
-			    "(AT+CMGF=0 failed); text-mode-only modems are "
-			    "not supported"));
-			return;
-		}
 		m->cmgf_fails = 0;
+		if (!m->text) {
+			log_warn("modem %s: PDU mode refused three times (%s); "
+			    "trying text mode", m->b->name, res->final);
+			m->text = true;
+			break;
+		}
+		modem_fatal(m, _("the modem takes neither PDU mode nor text "
+		    "mode (AT+CMGF failed)"));
+		return;
+	case S_CSCS_TEST:
+		m->n_cs = textmode_charsets(ok ? modem_find(res, "+CSCS") :
+		    NULL, m->cs_try, 3);
+		m->cs_i = 0;
+		m->step++;
+		break;
+	case S_CSCS:
+		if (ok) {
+			m->cs = m->cs_try[m->cs_i];
+			log_info("modem %s: text mode, character set %s",
+			    m->b->name, textmode_cs_name(m->cs));
+			m->step++;
+		} else if (++m->cs_i >= m->n_cs) {
+			log_warn("modem %s: no character set accepted; "
+			    "assuming IRA (ASCII)", m->b->name);
+			m->cs = TEXTMODE_IRA;
+			m->step++;
+		}
+		break;
+	case S_CSDH:
+		/* Optional: the header then shows <fo> and <dcs>. */
 		m->step++;
 		break;
 	case S_CSMS:
@@ -1128,7 +1199,21 @@ modem_init_run(struct modem *m)
 			snprintf(cmd, sizeof cmd, "AT+CPIN=\"%s\"", m->pin);
 			break;
 		case S_CMGF:
-			snprintf(cmd, sizeof cmd, "AT+CMGF=0");
+			at_set_text_mode(chan_at(m->chan), m->text);
+			snprintf(cmd, sizeof cmd, "AT+CMGF=%d", m->text ? 1 : 0);
+			break;
+		case S_CSCS_TEST:
+			if (m->text)
+				snprintf(cmd, sizeof cmd, "AT+CSCS=?");
+			break;
+		case S_CSCS:
+			if (m->text && m->n_cs > 0)
+				snprintf(cmd, sizeof cmd, "AT+CSCS=\"%s\"",
+				    textmode_cs_name(m->cs_try[m->cs_i]));
+			break;
+		case S_CSDH:
+			if (m->text)
+				snprintf(cmd, sizeof cmd, "AT+CSDH=1");
 			break;
 		case S_CSMS:
 			snprintf(cmd, sizeof cmd, "AT+CSMS?");
@@ -1322,6 +1407,56 @@ modem_handle_pdu(struct modem *m, const char *mem, int idx, const char *hex,
 			    idx);
 	}
 	free(d);
+	return done;
+}
+
+/* The same for a message read in text mode: header is the value after
+ * "+CMGR:" etc., lines its text. */
+static bool
+modem_handle_text(struct modem *m, const char *mem, int idx,
+    enum textmode_kind kind, const char *header, const char *const *lines,
+    size_t n_lines)
+{
+	struct textmode_msg *t;
+	struct pdus_decoded *d = NULL;
+	struct backend_inbound in;
+	bool done = false;
+
+	if ((t = malloc(sizeof *t)) == NULL)
+		return false;
+	if (textmode_parse(kind, header, lines, n_lines, m->cs,
+	    (m->quirks & QUIRK_UCS2_UTF8) != 0, t) < 0) {
+		log_warn("modem %s: keeping a message at %s %d whose header "
+		    "is not understood", m->b->name, mem, idx);
+		goto out;
+	}
+	if (t->report) {
+		if ((d = calloc(1, sizeof *d)) == NULL)
+			goto out;
+		d->kind = PDUS_STATUS;
+		d->mr = t->mr;
+		d->st = t->st;
+		d->st_state = t->st_state;
+		d->st_at = t->sent_at;
+		d->st_text = t->st_text;
+		modem_report(m, d);
+		done = true;
+		goto out;
+	}
+	memset(&in, 0, sizeof in);
+	in.from = t->from;
+	in.body = t->body;
+	in.sent_at = t->sent_at;
+	in.tz_quarters = t->tz_quarters;
+	/* Parts of a concatenated message come as they are: text mode
+	 * does not show their header reliably enough to join them. */
+	done = m->b->events->inbound(m->b->ctx, m->b, &in) == 0;
+	if (!done)
+		log_warn("modem %s: message at %s %d not stored yet; keeping "
+		    "it on the modem", m->b->name, mem, idx);
+out:
+	free(d);
+	free(t);
 	return done;
 }
 
@@ -1525,7 +1660,13 @@ modem_read_cb(void *data, const struct at_response *res)
 	modem_rx_next(m);
 	if (modem_rx_queued(m, RX_DELETE, mem, idx))
 		;	/* a sweep handed it over meanwhile */
-	else if (res->result == AT_RES_OK && res->n_lines >= 2 &&
+	else if (m->text && res->result == AT_RES_OK && res->n_lines >= 1 &&
+	    at_value(res->lines[0], "+CMGR") != NULL) {
+		if (modem_handle_text(m, mem, idx, TEXTMODE_CMGR,
+		    at_value(res->lines[0], "+CMGR"), res->lines + 1,
+		    res->n_lines - 1))
+			modem_delete(m, mem, idx);
+	} else if (res->result == AT_RES_OK && res->n_lines >= 2 &&
 	    at_value(res->lines[0], "+CMGR") != NULL) {
 		if (modem_handle_pdu(m, mem, idx, res->lines[1],
 		    modem_last_int(res->lines[0])))
@@ -1556,7 +1697,23 @@ modem_list_cb(void *data, const struct at_response *res)
 		modem_rx_add(m, RX_LIST, mem, 0);
 		return;
 	}
-	for (i = 0; i + 1 < res->n_lines; i++) {
+	for (i = 0; m->text && i < res->n_lines; i++) {
+		size_t k;
+
+		if ((v = at_value(res->lines[i], "+CMGL")) == NULL)
+			continue;
+		/* Its text runs to the next header. */
+		for (k = i + 1; k < res->n_lines &&
+		    at_value(res->lines[k], "+CMGL") == NULL; k++)
+			;
+		idx = atoi(v);
+		if (!modem_rx_queued(m, RX_DELETE, mem, idx) &&
+		    modem_handle_text(m, mem, idx, TEXTMODE_CMGL, v,
+		    res->lines + i + 1, k - i - 1))
+			modem_delete(m, mem, idx);
+		i = k - 1;
+	}
+	for (i = 0; !m->text && i + 1 < res->n_lines; i++) {
 		if ((v = at_value(res->lines[i], "+CMGL")) == NULL)
 			continue;
 		idx = atoi(v);
@@ -1660,6 +1817,18 @@ modem_chan_urc(void *ctx, const struct at_urc *urc)
 		v = strchr(v, ',');
 		if (v != NULL)
 			modem_rx_add(m, RX_READ, mem, atoi(v + 1));
+		return;
+	}
+	if (m->text && ((v = at_value(urc->line, "+CMT")) != NULL ||
+	    (v = at_value(urc->line, "+CDS")) != NULL)) {
+		bool cmt = at_value(urc->line, "+CMT") != NULL;
+
+		if (!modem_handle_text(m, "-", -1, cmt ? TEXTMODE_CMT :
+		    TEXTMODE_CDS, v, &urc->pdu, urc->pdu != NULL ? 1 : 0))
+			log_err("modem %s: a directly delivered message could "
+			    "not be stored", m->b->name);
+		if (m->cnma)
+			modem_cmd(m, "AT+CNMA", m->cmd_ms, modem_cnma_cb);
 		return;
 	}
 	if (at_value(urc->line, "+CMT") != NULL ||
@@ -1809,11 +1978,58 @@ modem_tx_cb(void *data, const struct at_response *res)
 		modem_watchdog(m);
 }
 
+/* Text mode: the message parameters went in; now the message. */
+static void
+modem_csmp_cb(void *data, const struct at_response *res)
+{
+	struct modem *m = data;
+	struct at_response fail;
+	char cmd[128];
+
+	if (m->closing || !m->tx.active)
+		return;
+	if (res->result == AT_RES_CANCELLED || res->result == AT_RES_TIMEOUT) {
+		modem_tx_cb(m, res);
+		return;
+	}
+	/* Without them the modem's defaults apply (gammu goes on too), but
+	 * UCS-2 data would then go out as its hex digits. */
+	if (res->result != AT_RES_OK && m->tx.dcs != 0) {
+		memset(&fail, 0, sizeof fail);
+		fail.result = AT_RES_CMS_ERROR;
+		fail.code = 304;
+		fail.final = res->final;
+		modem_tx_cb(m, &fail);
+		return;
+	}
+	if (res->result != AT_RES_OK)
+		log_warn("modem %s: %s refused (%s); sending with the modem's "
+		    "defaults", m->b->name, m->tx.csmp, res->final);
+	snprintf(cmd, sizeof cmd, "AT+CMGS=\"%s\"", m->tx.number);
+	if (at_send_with_body(chan_at(m->chan), cmd, m->tx.parts[0].hex,
+	    m->cmd_ms * 6, modem_tx_cb, m) < 0) {
+		memset(&fail, 0, sizeof fail);
+		fail.result = AT_RES_CANCELLED;
+		fail.final = "";
+		modem_tx_cb(m, &fail);
+	}
+}
+
 static void
 modem_tx_part(struct modem *m)
 {
 	struct pdus_part *p = &m->tx.parts[m->tx.next];
 	char cmd[32];
+
+	if (m->text) {
+		if (modem_cmd(m, m->tx.csmp, m->cmd_ms, modem_csmp_cb) < 0) {
+			struct at_response res = { AT_RES_CANCELLED, 0, "",
+			    NULL, 0, false };
+
+			modem_tx_cb(m, &res);
+		}
+		return;
+	}
 
 	snprintf(cmd, sizeof cmd, "AT+CMGS=%d", p->tpdu_len);
 	/* 27.005 allows the network a while to answer +CMGS. */
@@ -1901,10 +2117,6 @@ modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
 		return sms_err_set(err, SMS_ECONFIG,
 		    _("[%s]: port %s is not a serial port (not a character "
 		    "device)"), sec, port);
-	if (conf_get_bool(cfg, sec, "text_mode", false))
-		return sms_err_set(err, SMS_ECONFIG,
-		    _("[%s]: text_mode is not supported; sms-inbox talks to "
-		    "modems in PDU mode"), sec);
 	if ((rc = quirks_apply(conf_get(cfg, sec, "quirks"), &q, err)) < 0)
 		return sms_err_prefix(err, "[%s]", sec);
 	if ((rc = modem_storage_check(conf_get(cfg, sec, "storage"), sec,
@@ -1931,6 +2143,7 @@ modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
 	m->at_most_once = strcmp(conf_get_str(cfg, sec, "resend_policy",
 	    "at-least-once"), "at-most-once") == 0;
 	m->max_parts = (int)conf_get_int(cfg, sec, "max_segments", 10);
+	m->text_cfg = conf_get_bool(cfg, sec, "text_mode", false);
 	m->state = BACKEND_DOWN;
 	m->reopen_ms = MODEM_REOPEN_FIRST_MS;
 	m->concat_ref = (unsigned)(loop_wall_now() & 0xff);
@@ -2033,6 +2246,45 @@ modem_next_ready(struct backend *b)
 	return 0;
 }
 
+/* Text mode: one message, parameters first (textmode.h). */
+static int
+modem_submit_text(struct modem *m, const struct backend_msg *msg,
+    struct sms_err *err)
+{
+	struct textmode_out *o;
+	int rc;
+
+	if ((o = malloc(sizeof *o)) == NULL)
+		return sms_err_set(err, SMS_ENOMEM, "%s",
+		    sms_rc_str(SMS_ENOMEM));
+	if ((rc = textmode_encode(msg->to, msg->body, msg->ucs2, msg->report,
+	    m->cs, o, err)) < 0)
+		goto out;
+	if ((m->tx.parts = calloc(1, sizeof *m->tx.parts)) == NULL ||
+	    (m->tx.parts[0].hex = strdup(o->text)) == NULL) {
+		modem_tx_clear(m);
+		rc = sms_err_set(err, SMS_ENOMEM, "%s",
+		    sms_rc_str(SMS_ENOMEM));
+		goto out;
+	}
+	m->tx.n = 1;
+	snprintf(m->tx.number, sizeof m->tx.number, "%s", o->number);
+	/* Validity 24 hours (TP-VP 167), PID 0. */
+	snprintf(m->tx.csmp, sizeof m->tx.csmp, "AT+CSMP=%d,167,0,%d", o->fo,
+	    o->dcs);
+	m->tx.dcs = o->dcs;
+	m->tx.active = true;
+	m->tx.id = msg->id;
+	m->tx.report = msg->report;
+	m->tx.next = 0;
+	m->tx.refs[0] = '\0';
+	modem_tx_part(m);
+	rc = 0;
+out:
+	free(o);
+	return rc;
+}
+
 static int
 modem_submit(struct backend *b, const struct backend_msg *msg,
     struct sms_err *err)
@@ -2043,6 +2295,8 @@ modem_submit(struct backend *b, const struct backend_msg *msg,
 	if (!modem_ready(b))
 		return sms_err_set(err, SMS_EBUSY, _("the modem is busy or "
 		    "not connected"));
+	if (m->text)
+		return modem_submit_text(m, msg, err);
 	m->concat_ref = (m->concat_ref + 1) & 0xff;
 	rc = pdus_encode(msg, m->concat_ref, m->max_parts, &m->tx.parts,
 	    &m->tx.n, err);

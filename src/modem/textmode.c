@@ -248,16 +248,19 @@ textmode_time(const char *s, int64_t *t, int *tz_quarters)
 	return 0;
 }
 
-/* A field in charset cs: UCS2 gives hex (of a number, say). */
+/* A field in charset cs: UCS2 gives hex (of a number, say); with the
+ * ucs2-utf8 quirk the hex may be of UTF-8, two digits a character. */
 static void
-field_text(const char *f, enum textmode_cs cs, char *out, size_t size)
+field_text(const char *f, enum textmode_cs cs, bool ucs2_utf8, char *out,
+    size_t size)
 {
 	uint8_t b[TEXTMODE_FIELD_MAX / 2];
+	size_t len = strlen(f);
 	int n;
 
-	if (cs == TEXTMODE_UCS2 && strlen(f) % 4 == 0 && strlen(f) > 0 &&
-	    (n = charset_unhex(f, strlen(f), b, sizeof b)) > 0) {
-		ucs2_to_utf8(b, (size_t)n, out, size);
+	if (cs == TEXTMODE_UCS2 && len > 0 && len % (ucs2_utf8 ? 2 : 4) == 0 &&
+	    (n = charset_unhex(f, len, b, sizeof b)) > 0) {
+		charset_ucs2_text(b, (size_t)n, ucs2_utf8, out, size);
 		return;
 	}
 	snprintf(out, size, "%s", f);
@@ -409,7 +412,7 @@ textmode_parse(enum textmode_kind kind, const char *header,
 	 * <length>] (CMGR and CMT with AT+CSDH=1); CMGL: ...,<tooa>,<len>. */
 	if (n < first + 3)
 		return SMS_EDATA;
-	field_text(f[first], cs, out->from, sizeof out->from);
+	field_text(f[first], cs, ucs2_utf8, out->from, sizeof out->from);
 	if (textmode_time(f[first + 2], &out->sent_at,
 	    &out->tz_quarters) < 0)
 		out->sent_at = 0;

@@ -21,12 +21,14 @@ DIR/ready appears when both exist.  Control commands ("cmd" key):
     deliver   pdu -- the same with a ready TPDU (hex, no SMSC part)
     report    mr, [status] -- a status report for message reference mr
     sent      -> {"sent": [{mr, to, text, pdu, srr, udh, dcs}, ...]}
+              (text mode: mode "text", data as written, no pdu)
     storage   -> {"slots": {index: pdu}, "me": {index: pdu}, "pending": n}
     stats     -> counters (pin_attempts, cmgd, commands, ...)
     log       -> {"log": [command lines received]}
     set       any of: echo, mid_urc, auto_report, fail_cmgs (code),
               fail_cmgs_count, hang (commands to ignore), hang_on
-              (ignore the next command starting with this), deliver_to
+              (ignore the next command starting with this), refuse
+              (answer ERROR to commands starting with this), deliver_to
               (keep new messages there, not in AT+CPMS's mem3), ...
     noise     write line noise;  storm n: n URCs at once
     unplug    the device disappears;  replug: it comes back (new pty)
@@ -150,6 +152,41 @@ def parse_submit(tpdu):
             "dcs": dcs, "text": text}
 
 
+def parse_deliver(tpdu):
+    """Read our SMS-DELIVER or SMS-STATUS-REPORT back (for text mode)."""
+    fo = int(tpdu[0:2], 16)
+    if fo & 3 == 2:     # status report: fo, mr, ra, scts, dt, st
+        mr = int(tpdu[2:4], 16)
+        ra, pos = parse_addr(tpdu, 4)
+        return {"report": True, "fo": fo, "mr": mr, "ra": ra,
+                "scts": tpdu[pos:pos + 14], "dt": tpdu[pos + 14:pos + 28],
+                "st": int(tpdu[pos + 28:pos + 30], 16)}
+    oa, pos = parse_addr(tpdu, 2)
+    dcs = int(tpdu[pos + 2:pos + 4], 16)
+    scts_ = tpdu[pos + 4:pos + 18]
+    udl = int(tpdu[pos + 18:pos + 20], 16)
+    ud = bytes.fromhex(tpdu[pos + 20:])
+    udh = ud[:ud[0] + 1] if fo & 0x40 else b""
+    if dcs & 0x0C == 0x08:
+        text = ud[len(udh):].decode("utf-16-be", "replace")
+    else:
+        hbits = len(udh) * 8
+        fill = (7 - hbits % 7) % 7 if udh else 0
+        skip = (hbits + fill) // 7
+        sept = unpack7(ud[len(udh):], udl - skip, fill) if udh else \
+            unpack7(ud, udl, 0)
+        text = "".join(GSM7[c] if c < len(GSM7) else "?" for c in sept)
+    return {"report": False, "fo": fo, "oa": oa, "dcs": dcs, "scts": scts_,
+            "ud": ud, "udh": udh, "text": text}
+
+
+def scts_text(semi):
+    """A TP-SCTS (semi-octets) as text mode shows it: yy/MM/dd,hh:mm:ss+zz."""
+    d = "".join(semi[i + 1] + semi[i] for i in range(0, 14, 2))
+    return "%s/%s/%s,%s:%s:%s+%s" % (d[0:2], d[2:4], d[4:6], d[6:8],
+                                      d[8:10], d[10:12], d[12:14])
+
+
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
@@ -185,6 +222,9 @@ class Sim:
         self.mr = args.first_mr
         self.cnmi = (0, 0, 0, 0, 0)
         self.cmgf = 0
+        self.cscs = "IRA"          # text mode: the TE character set
+        self.csmp = [17, 167, 0, 0]    # text mode: fo, vp, pid, dcs
+        self.csdh = 0
         self.inbuf = b""
         self.body = None           # collecting a CMGS body: (length,)
         self.stats = {"pin_attempts": 0, "cmgd": 0, "commands": 0,
@@ -195,7 +235,8 @@ class Sim:
                      "fail_cmgs": 0, "fail_cmgs_count": 0, "hang": 0, "hang_on": "",
                      "report_status": 0, "cnmi_reject_mt": -1,
                      "cmgl_hang": False, "fail_cmgf": 0,
-                     "deliver_to": ""}
+                     "deliver_to": "", "utf8_in_ucs2": False, "refuse": "",
+                     "cnmi_reject_ds": -1}
         self.replug_at = None
         self.ctlbuf = {}
         self.plug()
@@ -309,11 +350,67 @@ class Sim:
                 return m, idx
         return None
 
+    # -- text mode (27.005 3.1, 3.4) -------------------------------------
+    def te(self, text):
+        """text in the TE character set of AT+CSCS."""
+        if self.cscs == "UCS2":
+            raw = text.encode("utf-8" if self.opts["utf8_in_ucs2"]
+                              else "utf-16-be")
+            return raw.hex().upper()
+        if self.cscs == "GSM":
+            return "".join(chr(GSM7.index(c)) if c in GSM7 else "?"
+                           for c in text)
+        return "".join(c if ord(c) < 128 else "?" for c in text)
+
+    def from_te(self, data, hexdata=False):
+        if self.cscs == "UCS2" or hexdata:
+            return bytes.fromhex(data).decode("utf-16-be", "replace")
+        if self.cscs == "GSM":
+            return "".join(GSM7[ord(c)] if ord(c) < len(GSM7) else "?"
+                           for c in data)
+        return data
+
+    def text_data(self, d):
+        """The text line of a stored or direct message."""
+        if d["udh"] or (d["dcs"] & 0x0C == 0x08 and self.cscs != "UCS2"):
+            return d["ud"].hex().upper()
+        return self.te(d["text"])
+
+    def text_header(self, kind, idx, tpdu):
+        d = parse_deliver(tpdu)
+        head = {"CMGR": "+CMGR: \"REC UNREAD\",",
+                "CMGL": "+CMGL: %d,\"REC UNREAD\"," % idx,
+                "CMT": "+CMT: ", "CDS": "+CDS: "}[kind]
+        if d["report"]:
+            return head + '%d,%d,"%s",145,"%s","%s",%d' % (
+                d["fo"], d["mr"], self.te(d["ra"]), scts_text(d["scts"]),
+                scts_text(d["dt"]), d["st"]), None
+        head += '"%s",,"%s"' % (self.te(d["oa"]), scts_text(d["scts"]))
+        if self.csdh and kind == "CMGL":
+            head += ",145,%d" % len(d["ud"])
+        elif self.csdh:
+            head += ',145,%d,0,%d,"+36209300099",145,%d' % (
+                d["fo"], d["dcs"], len(d["ud"]))
+        return head, self.text_data(d)
+
+    def stored_lines(self, kind, idx, stat, pdu):
+        """What AT+CMGR/AT+CMGL show for a stored PDU, in either mode."""
+        if self.cmgf == 0:
+            return ["+%s: %s%d,,%d" % (kind, "%d," % idx if kind == "CMGL"
+                                       else "", stat, len(pdu) // 2 - 1),
+                    pdu]
+        head, data = self.text_header(kind, idx, pdu[2:])
+        return [head] + ([data] if data is not None else [])
+
     def network_deliver(self, tpdu, mem=None):
         if mem is not None:
             return self.store(tpdu, mem=mem)
         if self.cnmi[1] == 2 and self.pin_ok:
-            self.urc("+CMT: ,%d\r\n00%s" % (len(tpdu) // 2, tpdu))
+            if self.cmgf == 1:
+                head, data = self.text_header("CMT", 0, tpdu)
+                self.urc("%s\r\n%s" % (head, data))
+            else:
+                self.urc("+CMT: ,%d\r\n00%s" % (len(tpdu) // 2, tpdu))
             return "direct"
         where = self.store(tpdu, mem=self.opts["deliver_to"] or None)
         if where is None:
@@ -333,7 +430,9 @@ class Sim:
         rec = [s for s in self.sent if s["mr"] == mr]
         to = rec[0]["to"] if rec else "+0"
         tpdu = status_report_pdu(mr, to, status)
-        if self.cnmi[3] == 1:
+        if self.cnmi[3] == 1 and self.cmgf == 1:
+            self.urc(self.text_header("CDS", 0, tpdu)[0])
+        elif self.cnmi[3] == 1:
             self.urc("+CDS: %d\r\n00%s" % (len(tpdu) // 2, tpdu))
         elif self.cnmi[3] == 2:
             where = self.store(tpdu, stat=1)
@@ -376,6 +475,12 @@ class Sim:
             line = line.strip("\n ")
             self.inbuf = self.inbuf[i + 1:]
             if not line:
+                continue
+            refuse = self.opts["refuse"]
+            if refuse and line.upper().startswith(refuse):
+                self.stats["commands"] += 1
+                self.log.append(line)
+                self.final("ERROR")
                 continue
             hang_on = self.opts["hang_on"]
             if hang_on and line.upper().startswith(hang_on):
@@ -476,7 +581,29 @@ class Sim:
             self.opts["fail_cmgf"] -= 1
             return self.final("+CMS ERROR: 500")
         if c.startswith("+CMGF="):
-            self.cmgf = int(c[6:] or 0)
+            if c[6:] not in ("0", "1") or (c[6:] == "0" and
+                                            self.a.text_only):
+                return self.final("ERROR")
+            self.cmgf = int(c[6:])
+            return self.final("OK")
+        if c == "+CSCS=?":
+            self.lines(['+CSCS: ("IRA","GSM","UCS2")'])
+            return self.final("OK")
+        if c.startswith("+CSCS="):
+            cs = c[6:].strip('"')
+            if cs not in ("IRA", "GSM", "UCS2"):
+                return self.final("+CME ERROR: 4")
+            self.cscs = cs
+            return self.final("OK")
+        if c.startswith("+CSMP="):
+            try:
+                self.csmp = [int(x) if x else 0 for x in c[6:].split(",")]
+            except ValueError:
+                return self.final("+CMS ERROR: 304")
+            self.csmp += [0] * (4 - len(self.csmp))
+            return self.final("OK")
+        if c.startswith("+CSDH="):
+            self.csdh = int(c[6:] or 0)
             return self.final("OK")
         if c.startswith("+CSMS"):
             return self.final("OK")
@@ -505,7 +632,8 @@ class Sim:
             except ValueError:
                 return self.final("+CMS ERROR: 303")
             v += [0] * (5 - len(v))
-            if v[1] == self.opts["cnmi_reject_mt"]:
+            if v[1] == self.opts["cnmi_reject_mt"] or \
+                    v[3] == self.opts["cnmi_reject_ds"]:
                 return self.final("+CMS ERROR: 303")
             self.cnmi = tuple(v[:5])
             return self.final("OK")
@@ -520,9 +648,7 @@ class Sim:
             for idx in sorted(view):
                 m, i = view[idx]
                 stat, pdu = self.mems[m][i]
-                out.append("+CMGL: %d,%d,,%d" % (idx, stat,
-                                                 len(pdu) // 2 - 1))
-                out.append(pdu)
+                out += self.stored_lines("CMGL", idx, stat, pdu)
                 if stat == 0:
                     self.mems[m][i] = (1, pdu)
             self.lines(out)
@@ -535,7 +661,7 @@ class Sim:
                 return self.final("+CMS ERROR: 321")
             m, i = view[idx]
             stat, pdu = self.mems[m][i]
-            self.lines(["+CMGR: %d,,%d" % (stat, len(pdu) // 2 - 1), pdu])
+            self.lines(self.stored_lines("CMGR", idx, stat, pdu))
             if stat == 0:
                 self.mems[m][i] = (1, pdu)
             return self.final("OK")
@@ -550,22 +676,45 @@ class Sim:
             self.final("OK")
             self.flush_pending()
             return None
+        if c.startswith("+CMGS=") and self.cmgf == 1:
+            self.body = ("text", line.split("=", 1)[1].strip('"'))
+            self.out("\r\n> ")
+            return None
         if c.startswith("+CMGS="):
             self.body = int(c[6:])
             self.out("\r\n> ")
             return None
         return self.final("ERROR")
 
+    def cmgs_text(self, da, data):
+        """AT+CMGS in text mode: the parameters of AT+CSMP apply."""
+        fo, _, _, dcs = self.csmp[:4]
+        try:
+            to = self.from_te(da)
+            text = self.from_te(data, hexdata=dcs & 0x0C == 0x08)
+        except ValueError:
+            return self.final("+CMS ERROR: 304")
+        if len(text) > (70 if dcs & 0x0C == 0x08 else 160):
+            return self.final("+CMS ERROR: 304")
+        return {"to": to, "srr": bool(fo & 0x20), "udh": "", "dcs": dcs,
+                "text": text, "mode": "text", "data": data}
+
     def cmgs_body(self, length, pdu):
         self.stats["cmgs"] += 1
-        try:
-            sca = int(pdu[0:2], 16)
-            tpdu = pdu[2 + 2 * sca:]
-            if len(tpdu) // 2 != length:
+        if isinstance(length, tuple):       # text mode: ("text", da)
+            info = self.cmgs_text(length[1], pdu)
+            if info is None:
+                return None
+            tpdu = ""
+        else:
+            try:
+                sca = int(pdu[0:2], 16)
+                tpdu = pdu[2 + 2 * sca:]
+                if len(tpdu) // 2 != length:
+                    return self.final("+CMS ERROR: 304")
+                info = parse_submit(tpdu)
+            except (ValueError, IndexError, KeyError):
                 return self.final("+CMS ERROR: 304")
-            info = parse_submit(tpdu)
-        except (ValueError, IndexError, KeyError):
-            return self.final("+CMS ERROR: 304")
         if self.opts["fail_cmgs_count"] > 0:
             self.opts["fail_cmgs_count"] -= 1
             return self.final("+CMS ERROR: %d" % self.opts["fail_cmgs"])
@@ -704,6 +853,8 @@ def main():
     p.add_argument("--maker", default="huawei")
     p.add_argument("--model", default="E3372")
     p.add_argument("--first-mr", type=int, default=0)
+    p.add_argument("--text-only", action="store_true",
+                   help="no PDU mode: AT+CMGF=0 answers ERROR")
     p.add_argument("--watch-pid", type=int, default=0,
                    help="exit when this process is gone")
     sim = Sim(p.parse_args())

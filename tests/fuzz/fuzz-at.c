@@ -73,6 +73,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&s, 0, sizeof s);
 	if (at_new(&s.at, &fz_ops, &s) < 0)
 		return 0;
+	/* The last byte's parity picks PDU or text mode. */
+	at_set_text_mode(s.at, size > 0 && (data[size - 1] & 1));
 	for (i = 0; i <= size; i++) {
 		if (i < size && data[i] > 0x04)
 			continue;
