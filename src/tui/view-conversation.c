@@ -119,54 +119,33 @@ max_off(const struct view_conv *c)
 	return c->total_lines > c->h ? c->total_lines - c->h : 0;
 }
 
-/* Load the newest page (before_id 0) or the one ending at before_id. */
+/* Replace the window with one page: the oldest messages (oldest true,
+ * shown from the top), else the newest (before_id 0) or those ending at
+ * before_id (shown from the bottom). */
 static int
-load_latest(struct view_conv *c, int64_t before_id)
+load_page(struct view_conv *c, int64_t before_id, bool oldest)
 {
 	struct tui *t = c->v.tui;
 	struct store_messages p;
 	struct sms_err err;
 	size_t got;
+	int rc;
 
 	sms_err_clear(&err);
-	if (store_message_page(tui_store(t), c->thread_id, before_id, PAGE,
-	    &p, &err) < 0) {
+	rc = oldest ? store_message_page_after(tui_store(t), c->thread_id, 0,
+	    PAGE, &p, &err) : store_message_page(tui_store(t), c->thread_id,
+	    before_id, PAGE, &p, &err);
+	if (rc < 0) {
 		tui_error(t, "%s", err.msg);
 		return -1;
 	}
 	free_msgs(c);
 	got = p.n;
 	insert_msgs(c, &p, false);
-	c->older = got == PAGE;
-	c->newer = before_id != 0;
-	c->off = 0;
+	c->older = !oldest && got == PAGE;
+	c->newer = oldest ? got == PAGE : before_id != 0;
 	relayout(c);
-	return 0;
-}
-
-/* Load the oldest page: the top of the conversation without paging
- * through all of it. */
-static int
-load_first(struct view_conv *c)
-{
-	struct tui *t = c->v.tui;
-	struct store_messages p;
-	struct sms_err err;
-	size_t got;
-
-	sms_err_clear(&err);
-	if (store_message_page_after(tui_store(t), c->thread_id, 0, PAGE,
-	    &p, &err) < 0) {
-		tui_error(t, "%s", err.msg);
-		return -1;
-	}
-	free_msgs(c);
-	got = p.n;
-	insert_msgs(c, &p, false);
-	c->older = false;
-	c->newer = got == PAGE;
-	relayout(c);
-	c->off = max_off(c);
+	c->off = oldest ? max_off(c) : 0;
 	return 0;
 }
 
@@ -474,13 +453,13 @@ conv_key(struct view *v, enum keymap_action action, int key)
 		return VIEW_REDRAW;
 	case KEYMAP_TOP:
 		if (c->older)
-			load_first(c);
+			load_page(c, 0, true);
 		else
 			c->off = max_off(c);
 		return VIEW_REDRAW;
 	case KEYMAP_BOTTOM:
 		if (c->newer)
-			load_latest(c, 0);
+			load_page(c, 0, false);
 		c->off = 0;
 		return VIEW_REDRAW;
 	case KEYMAP_REPLY:
@@ -520,7 +499,7 @@ conv_event(struct view *v, enum tui_event ev)
 		mark_read(c);	/* the agent is looking at it */
 	if (c->newer)
 		return true;	/* reading history; leave it be */
-	if (load_latest(c, 0) == 0 && c->n > 0 &&
+	if (load_page(c, 0, false) == 0 && c->n > 0 &&
 	    c->msgs[c->n - 1].id == last)
 		c->off = off;	/* nothing new: stay where the agent was */
 	return true;
@@ -573,6 +552,6 @@ view_conversation_new(struct tui *t, int64_t thread_id, int64_t focus_id)
 	c->w = 80;
 	c->h = 20;
 	load_thread(c);
-	load_latest(c, focus_id > 0 ? focus_id + 1 : 0);
+	load_page(c, focus_id > 0 ? focus_id + 1 : 0, false);
 	return &c->v;
 }
