@@ -20,6 +20,7 @@
 #include "engine/rules.h"
 #include "engine/template.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 /* Monday 2026-11-23 00:00 UTC. */
 #define MONDAY 1795392000LL
@@ -498,6 +499,30 @@ test_rules_fold(void **state)
 		{ "\xc3", "\xef\xbf\xbd" },
 		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 		{ "€5", "€5" },
+		/* Greek: tonos and dialytika, final sigma */
+		{ "ΚΑΛΗΜΈΡΑ", "καλημερα" },
+		{ "Οδός ΟΔΟΣ", "οδοσ οδοσ" },
+		{ "Ϊ ΐ", "ι ι" },
+		/* Cyrillic: case, ё and й lose their marks */
+		{ "ПРИВЕТ Ёлка Йод", "привет елка иод" },
+		{ "Їжак", "іжак" },
+		/* Vietnamese: stacked marks, đ, ơ and ư with their horns */
+		{ "Phở Đường Việt", "pho duong viet" },
+		{ "TIẾNG VIỆT", "tieng viet" },
+		/* Turkish: dotted and dotless i, ş ğ ç */
+		{ "İSTANBUL ıspanak", "istanbul ispanak" },
+		{ "ŞEKER Ağaç", "seker agac" },
+		/* letters that do not decompose */
+		{ "Øre Ærø Œuvre ĐÐ Þór", "ore aero oeuvre dd thor" },
+		{ "ẞ Straße", "ss strasse" },
+		/* decomposed input folds like composed input */
+		{ "Vie\xcc\xa3\xcc\x82t", "viet" },
+		/* other scripts keep their marks, recomposed */
+		{ "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab", "한" },
+		{ "\xe3\x81\x8b\xe3\x82\x99", "が" },
+		{ "कि", "कि" },
+		/* ligatures and compatibility forms: only what folding does */
+		{ "ﬁne", "fine" },
 	};
 	size_t i;
 
@@ -510,6 +535,103 @@ test_rules_fold(void **state)
 		assert_string_equal(b.data ? b.data : "", cases[i].want);
 		buf_fini(&b);
 	}
+}
+
+/* Keywords and contains rules in other alphabets, matched without case
+ * and accents, the keyword as written coming back. */
+/* Letter by letter (the fast way, for letters that fold to ASCII) and
+ * the whole text at once (what a Greek letter next to them forces) fold
+ * every code point up to U+1FFF alike. */
+static void
+test_rules_fold_paths(void **state)
+{
+	uint32_t c;
+
+	for (c = 0x80; c <= 0x1FFF; c++) {
+		char in[16], want[64];
+		struct buf a, b;
+		size_t n = utf8_encode(c, in);
+
+		if (n == 0)
+			continue;
+		buf_init(&a, 256);
+		buf_init(&b, 256);
+		assert_int_equal(fold_text(&a, in, n), 0);
+		memcpy(in + n, " \xce\xa9", 4);	/* " Ω" */
+		assert_int_equal(fold_text(&b, in, n + 3), 0);
+		snprintf(want, sizeof want, "%s \xcf\x89",	/* " ω" */
+		    a.data ? a.data : "");
+		if (strcmp(b.data ? b.data : "", want) != 0)
+			fail_msg("U+%04X: alone \"%s\", with Greek \"%s\"",
+			    (unsigned)c, a.data ? a.data : "", b.data);
+		buf_fini(&a);
+		buf_fini(&b);
+	}
+}
+
+static void
+test_rules_scripts(void **state)
+{
+	static const struct rule set[] = {
+		{ .name = "el", .enabled = true, .match = RULE_KEYWORD,
+		  .pattern = "ΠΛΗΡΟΦΟΡΊΕΣ", .reply = "x", .cooldown = -1 },
+		{ .name = "ru", .enabled = true, .match = RULE_KEYWORD,
+		  .pattern = "ёлка,ИНФО", .reply = "x", .cooldown = -1 },
+		{ .name = "vi", .enabled = true, .match = RULE_KEYWORD,
+		  .pattern = "Đường", .reply = "x", .cooldown = -1 },
+		{ .name = "tr", .enabled = true, .match = RULE_KEYWORD,
+		  .pattern = "BİLGİ", .reply = "x", .cooldown = -1 },
+		{ .name = "tr-contains", .enabled = true,
+		  .match = RULE_CONTAINS, .pattern = "şikayet", .reply = "x",
+		  .cooldown = -1 },
+		{ .name = "ko", .enabled = true, .match = RULE_CONTAINS,
+		  .pattern = "가", .reply = "x", .cooldown = -1 },
+	};
+	static const struct {
+		const char *text, *want, *keyword;
+	} cases[] = {
+		{ "πληροφορίες παρακαλώ", "el", "ΠΛΗΡΟΦΟΡΊΕΣ" },
+		{ "Πληροφοριες", "el", "ΠΛΗΡΟΦΟΡΊΕΣ" },
+		{ "ЕЛКА!", "ru", "ёлка" },
+		{ "инфо", "ru", "ИНФО" },
+		{ "duong", "vi", "Đường" },
+		{ "ĐƯỜNG nào", "vi", "Đường" },
+		{ "bilgi", "tr", "BİLGİ" },
+		{ "BILGI", "tr", "BİLGİ" },
+		{ "bılgı", "tr", "BİLGİ" },
+		{ "Bir ŞİKAYET var", "tr-contains", NULL },
+		{ "bir sikayet", "tr-contains", NULL },
+		{ "각", "", NULL },	/* a syllable is not its first jamo */
+		{ "가나", "ko", NULL },
+	};
+	struct rules *rs;
+	size_t i;
+
+	assert_int_equal(rules_new(&rs, 0, 0, NULL), 0);
+	for (i = 0; i < sizeof set / sizeof set[0]; i++) {
+		struct rule r = set[i];
+		struct sms_err err;
+
+		r.id = (int64_t)i + 1;
+		if (rules_add(rs, &r, &err) < 0)
+			fail_msg("rule %s: %s", r.name, err.msg);
+	}
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct rules_input in = { .from = "+36301234567",
+			.text = cases[i].text, .now = MONDAY };
+		struct rules_result res;
+		char got[256];
+
+		assert_int_equal(rules_eval(rs, &in, &res), 0);
+		describe(&res, got, sizeof got);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu \"%s\": got \"%s\", want \"%s\"", i,
+			    cases[i].text, got, cases[i].want);
+		if (cases[i].keyword != NULL)
+			assert_string_equal(res.outcome[0].keyword,
+			    cases[i].keyword);
+	}
+	rules_free(rs);
 }
 
 static void
@@ -785,6 +907,8 @@ main(void)
 		cmocka_unit_test(test_rules_validate),
 		cmocka_unit_test(test_rules_hours_table),
 		cmocka_unit_test(test_rules_fold),
+		cmocka_unit_test(test_rules_scripts),
+		cmocka_unit_test(test_rules_fold_paths),
 		cmocka_unit_test(test_template_render_table),
 		cmocka_unit_test(test_template_limit),
 		cmocka_unit_test(test_rules_many),

@@ -10,11 +10,13 @@
 struct buf;
 
 /*
- * Append the folded form of the UTF-8 text s (len bytes) to out: Latin
- * letters lose their accents and case (U+00C0-U+024F, with ß -> ss and
- * æ -> ae), combining marks are dropped, other letters are lower-cased
- * with towlower(), and invalid bytes become U+FFFD.  Returns 0, or
- * SMS_ETOOBIG / SMS_ENOMEM from the buffer.
+ * Append the folded form of the UTF-8 text s (len bytes) to out: full
+ * Unicode case folding (libunistring: ß -> ss, final sigma -> sigma), the
+ * diacritics of Latin, Greek and Cyrillic letters dropped after canonical
+ * decomposition (á, ő, ệ, ά, ё, İ -> a, o, e, α, е, i), the letters that
+ * do not decompose spelt with their base (ø ł æ œ đ ð þ ı -> o l ae oe d
+ * d th i), the rest composed again (NFC).  Invalid bytes become U+FFFD.
+ * ASCII text is only lower-cased.  Returns 0, or SMS_ETOOBIG / SMS_ENOMEM.
  */
 int fold_text(struct buf *out, const char *s, size_t len);
 
