@@ -94,12 +94,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pdu_submit_opts_init(&o);
 		o.to = "+123456789";
 		o.flags = size % 2 ? SEGMENT_REF16 : 0;
+		/* Some inputs with a national language's tables too. */
+		if (size > 0)
+			o.flags |= SEGMENT_LANG(data[0] % 16);
 		if (pdu_submit_encode(s, size, &o, &pdus, &n, NULL) == 0) {
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
 				if (pdu_decode_hex(pdus[i].hex,
 				    strlen(pdus[i].hex), PDU_SMSC_PRESENT, &m,
 				    NULL) != 0)
 					abort();
+				check_msg(&m);
+			}
 			free(pdus);
 		}
 	}
@@ -117,6 +122,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		n = gsm7_unpack(data, size, size % 7, 200, sept);
 		gsm7_to_utf8(sept, n, small, sizeof small);
+		gsm7_to_utf8_lang(sept, n, size % 16, size % 15, small,
+		    sizeof small);
 		ucs2_to_utf8(data, size, small, sizeof small);
 	}
 	/* Three parts cut from the text, joined. */
