@@ -773,6 +773,78 @@ test_modem_ucs2_utf8_quirk(void **state)
 }
 
 static bool
+down_no_answer(struct harness *h)
+{
+	return h->state == BACKEND_DOWN &&
+	    strstr(h->detail, "answers AT") != NULL;
+}
+
+/* A silent simulator: it ignores every command, like a dongle's data or
+ * diagnostics port. */
+static void
+start_silent(struct harness *h)
+{
+	harness_start(h, NULL);
+	json_decref(harness_ctl(h, "{\"cmd\": \"set\", "
+	    "\"hang\": 1000000}"));
+}
+
+/* port = auto among several ports (auto_ports, a glob: the seam that
+ * lets ptys stand in for libserialport's enumeration): the one that
+ * answers AT is used, found again after a replug; none answering is a
+ * clear sentence. */
+static void
+test_modem_port_auto(void **state)
+{
+	struct harness h, quiet1, quiet2;
+	char dir[64], link[160], conf[512];
+	int i;
+
+	start_silent(&quiet1);
+	start_silent(&quiet2);
+	harness_start(&h, NULL);
+	snprintf(dir, sizeof dir, "/tmp/sms-auto.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		snprintf(link, sizeof link, "%s/port-%c", dir, 'a' + i);
+		assert_int_equal(symlink(i == 0 ? quiet1.port : i == 1 ?
+		    quiet2.port : h.port, link), 0);
+	}
+	snprintf(h.port, sizeof h.port, "auto");
+	snprintf(conf, sizeof conf, "auto_ports = %s/port-*\n"
+	    "command_timeout = 1\n", dir);
+	harness_open(&h, conf);
+	harness_run_until(&h, harness_is_up);
+	/* The answering one took the session, after the others said
+	 * nothing. */
+	assert_true(sim_saw(&h, "AT+CPMS=?"));
+	assert_true(sim_saw(&quiet1, "(ignored) AT"));
+	assert_true(sim_saw(&quiet2, "(ignored) AT"));
+	json_decref(harness_ctl(&h, "{\"cmd\": \"unplug\"}"));
+	harness_run_until(&h, harness_is_down);
+	json_decref(harness_ctl(&h, "{\"cmd\": \"replug\"}"));
+	harness_run_until(&h, came_back);
+	harness_stop(&h);
+	/* Only silent ports left: down, with a sentence. */
+	harness_start(&h, NULL);
+	snprintf(h.port, sizeof h.port, "auto");
+	snprintf(link, sizeof link, "%s/port-c", dir);
+	unlink(link);
+	harness_open(&h, conf);
+	harness_run_until(&h, down_no_answer);
+	assert_non_null(strstr(h.detail, "no port matching"));
+	assert_non_null(strstr(h.detail, "/port-*"));
+	harness_stop(&h);
+	harness_stop(&quiet1);
+	harness_stop(&quiet2);
+	for (i = 0; i < 2; i++) {
+		snprintf(link, sizeof link, "%s/port-%c", dir, 'a' + i);
+		unlink(link);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static bool
 cmgs_swallowed(struct harness *h)
 {
 	json_t *r = harness_ctl(h, "{\"cmd\": \"log\"}");
@@ -843,6 +915,7 @@ main(void)
 		cmocka_unit_test(test_modem_storage_me),
 		cmocka_unit_test(test_modem_text_mode_config),
 		cmocka_unit_test(test_modem_ucs2_utf8_quirk),
+		cmocka_unit_test(test_modem_port_auto),
 		cmocka_unit_test(test_modem_unplug_during_send),
 	};
 

@@ -171,7 +171,15 @@ pick_port(struct cmd_ctx *ctx, const char *port, const char *backend,
 		    strcmp(conf_get_str(cfg, section, "type", ""), "modem"))
 			continue;
 		*baud = (int)conf_get_int(cfg, section, "baud", 115200);
-		if ((port = conf_get(cfg, section, "port")) != NULL)
+		if ((port = conf_get(cfg, section, "port")) != NULL &&
+		    strcmp(port, "auto") == 0) {
+			cmd_error(ctx, _("[%s] says port = auto: give --port "
+			    "(\"sms-inbox modem list\" shows which port "
+			    "answers AT)"), section);
+			*rc = SMS_EXIT_CONFIG;
+			return NULL;
+		}
+		if (port != NULL)
 			return port;
 	}
 	cmd_error(ctx, backend != NULL ?

@@ -122,6 +122,7 @@ struct modem {
 
 	/* the port */
 	bool auto_port;		/* port = auto: find it by AT */
+	char *auto_ports;	/* ... among these (a glob), or NULL: all */
 	struct serial_info *probe;	/* candidates while probing */
 	size_t n_probe, probe_i;
 	struct chan *chan;
@@ -663,8 +664,13 @@ modem_probe_next(struct modem *m)
 	}
 	modem_probe_done(m);
 	m->phase = PH_CLOSED;
-	modem_set_state(m, BACKEND_DOWN, "%s", _("port = auto: no serial "
-	    "port answers AT (is the modem plugged in?)"));
+	if (m->auto_ports != NULL)
+		modem_set_state(m, BACKEND_DOWN, _("port = auto: no port "
+		    "matching %s answers AT (is the modem plugged in?)"),
+		    m->auto_ports);
+	else
+		modem_set_state(m, BACKEND_DOWN, "%s", _("port = auto: no "
+		    "serial port answers AT (is the modem plugged in?)"));
 	modem_reopen_later(m);
 }
 
@@ -684,7 +690,9 @@ modem_probe_start(struct modem *m)
 {
 	struct sms_err err;
 
-	if (serial_list(&m->probe, &m->n_probe, &err) < 0) {
+	if ((m->auto_ports != NULL ? serial_glob(m->auto_ports, &m->probe,
+	    &m->n_probe, &err) : serial_list(&m->probe, &m->n_probe,
+	    &err)) < 0) {
 		modem_set_state(m, BACKEND_DOWN, "%s", err.msg);
 		if (m->auto_port) {
 			/* Gone: look for it again among all ports. */
@@ -2061,6 +2069,7 @@ modem_free(struct modem *m)
 	free(m->smsc_cfg);
 	free(m->quirks_spec);
 	free(m->stable);
+	free(m->auto_ports);
 	free(m);
 }
 
@@ -2130,6 +2139,7 @@ modem_open(struct backend *b, uv_loop_t *loop, const struct conf *cfg,
 	m->loop = loop;
 	m->port = strdup(port);
 	m->auto_port = strcmp(port, "auto") == 0;
+	m->auto_ports = dup_or_null(conf_get(cfg, sec, "auto_ports"));
 	m->baud = (int)conf_get_int(cfg, sec, "baud", 115200);
 	m->storage = dup_or_null(conf_get(cfg, sec, "storage"));
 	m->smsc_cfg = dup_or_null(conf_get(cfg, sec, "smsc"));

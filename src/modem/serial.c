@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,6 +63,65 @@ serial_find_by_id(const char *real)
 	}
 	closedir(d);
 	return found;
+}
+
+int
+serial_glob(const char *pattern, struct serial_info **out, size_t *n,
+    struct sms_err *err)
+{
+	char (*reals)[PATH_MAX] = NULL;
+	struct serial_info *v = NULL;
+	struct stat st;
+	glob_t g;
+	size_t i, j, count = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	memset(&g, 0, sizeof g);
+	rc = glob(pattern, 0, NULL, &g);
+	if (rc == GLOB_NOMATCH || (rc == 0 && g.gl_pathc == 0)) {
+		globfree(&g);
+		return 0;
+	}
+	if (rc != 0) {
+		globfree(&g);
+		return sms_err_set(err, SMS_EIO,
+		    _("cannot list the ports matching %s"), pattern);
+	}
+	v = calloc(g.gl_pathc, sizeof *v);
+	reals = calloc(g.gl_pathc, sizeof *reals);
+	if (v == NULL || reals == NULL) {
+		rc = SMS_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (realpath(g.gl_pathv[i], reals[count]) == NULL ||
+		    stat(reals[count], &st) < 0 || !S_ISCHR(st.st_mode))
+			continue;
+		for (j = 0; j < count; j++)
+			if (strcmp(reals[j], reals[count]) == 0)
+				break;
+		if (j < count)
+			continue;	/* the same device by another name */
+		copy_str(v[count].name, sizeof v[count].name,
+		    g.gl_pathv[i]);
+		copy_str(v[count].description, sizeof v[count].description,
+		    reals[count]);
+		if (strncmp(g.gl_pathv[i], "/dev/serial/by-id/", 18) == 0)
+			copy_str(v[count].by_id, sizeof v[count].by_id,
+			    g.gl_pathv[i]);
+		count++;
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+	rc = 0;
+out:
+	free(v);
+	free(reals);
+	globfree(&g);
+	return rc;
 }
 
 bool

@@ -74,6 +74,16 @@ bool serial_is_pty(const struct serial *s);
 int serial_list(struct serial_info **out, size_t *n, struct sms_err *err);
 
 /*
+ * The character devices matching a glob(7) pattern (port = auto with
+ * auto_ports, e.g. /dev/serial/by-id/usb-HUAWEI*), named as they match
+ * (a by-id link stays a link, so it is found again after a replug), each
+ * device once, sorted.  Nothing matching is not an error (*n is 0).
+ * Caller frees *out with free().
+ */
+int serial_glob(const char *pattern, struct serial_info **out, size_t *n,
+    struct sms_err *err);
+
+/*
  * Find a process other than us that has path open; fills pid and the
  * program's name.  Returns true when one was found.
  */

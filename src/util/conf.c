@@ -63,6 +63,7 @@ static const struct conf_key keys[] = {
 	{ "backend", "baud", CT_INT, 0, 4000000, NULL, "modem", false },
 	{ "backend", "pin_file", CT_SECRET, 0, 0, NULL, "modem", false },
 	{ "backend", "storage", CT_STR, 0, 0, NULL, "modem", false },
+	{ "backend", "auto_ports", CT_STR, 0, 0, NULL, "modem", false },
 	{ "backend", "smsc", CT_STR, 0, 0, NULL, "modem", false },
 	{ "backend", "health_interval", CT_INT, 1, 86400, NULL, "modem", false },
 	{ "backend", "sweep_interval", CT_INT, 1, 86400, NULL, "modem", false },
