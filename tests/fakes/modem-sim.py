@@ -236,7 +236,7 @@ class Sim:
                      "report_status": 0, "cnmi_reject_mt": -1,
                      "cmgl_hang": False, "fail_cmgf": 0,
                      "deliver_to": "", "utf8_in_ucs2": False, "refuse": "",
-                     "cnmi_reject_ds": -1}
+                     "cnmi_reject_ds": -1, "cmgs_delay_ms": 0}
         self.replug_at = None
         self.ctlbuf = {}
         self.plug()
@@ -701,6 +701,10 @@ class Sim:
 
     def cmgs_body(self, length, pdu):
         self.stats["cmgs"] += 1
+        if self.opts["cmgs_delay_ms"] > 0:
+            # The network takes its time; control commands wait too, so
+            # an unplug lands after the answer was written, unread.
+            time.sleep(self.opts["cmgs_delay_ms"] / 1000.0)
         if isinstance(length, tuple):       # text mode: ("text", da)
             info = self.cmgs_text(length[1], pdu)
             if info is None:
