@@ -19,6 +19,7 @@
 #include "engine/private.h"
 #include "engine/rules.h"
 #include "store/event.h"
+#include "store/outbox.h"
 #include "util/conf.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -172,7 +173,7 @@ static void
 update(struct engine *e, struct engine_backend *eb, const char *detail)
 {
 	enum backend_state s = eb->reported;
-	int64_t now = loop_wall_now();
+	int64_t now = loop_wall_now(), n = 0;
 	struct sms_err err;
 	json_t *ev;
 
@@ -205,6 +206,17 @@ update(struct engine *e, struct engine_backend *eb, const char *detail)
 	    detail ? detail : "");
 	engine_publish(e, ev);
 	json_decref(ev);
+	/* Back up: what failed here as it went down (an unplug, a 503) was
+	 * waiting out a backoff meant for a backend that is gone; send it
+	 * now rather than up to a quarter of an hour later. */
+	if (s == BACKEND_UP) {
+		if (store_outbox_retry_now(e->st, eb->b.name, now, &n,
+		    &err) < 0)
+			log_err("backend %s: %s", eb->b.name, err.msg);
+		else if (n > 0)
+			log_info("backend %s is back: %lld waiting messages "
+			    "are due now", eb->b.name, (long long)n);
+	}
 	outbox_kick(e);
 }
 

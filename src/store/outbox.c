@@ -63,3 +63,27 @@ out:
 	}
 	return rc;
 }
+
+static const char sql_retry_now[] =
+	"UPDATE messages SET next_attempt_at = ?2"
+	" WHERE state = 1 AND backend = ?1 AND next_attempt_at > ?2";
+
+int
+store_outbox_retry_now(struct store *st, const char *backend, int64_t now,
+    int64_t *n, struct sms_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (n != NULL)
+		*n = 0;
+	if ((s = store_stmt(st, sql_retry_now, err)) == NULL)
+		return SMS_ESTORE;
+	store_bind_text(s, 1, backend);
+	sqlite3_bind_int64(s, 2, now);
+	if ((rc = store_exec_stmt(st, s, err, _("updating a message"))) < 0)
+		return rc;
+	if (n != NULL)
+		*n = sqlite3_changes(st->db);
+	return 0;
+}
