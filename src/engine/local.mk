@@ -32,3 +32,7 @@ TESTS += tests/engine-cli.sh tests/engine-daemon.sh tests/engine-fault.sh \
 EXTRA_DIST += tests/engine-cli.sh tests/engine-daemon.sh tests/engine-fault.sh \
 	tests/engine-fault-provider.sh \
 	tests/ipc-client.py
+
+# Faults with the modem simulator (unplugs, kill -9), one per resend_policy.
+TESTS += tests/engine-fault-modem.sh tests/engine-fault-modem-resend.sh
+EXTRA_DIST += tests/engine-fault-modem.sh tests/engine-fault-modem-resend.sh
