@@ -29,7 +29,8 @@ DIR/ready appears when both exist.  Control commands ("cmd" key):
               fail_cmgs_count, hang (commands to ignore), hang_on
               (ignore the next command starting with this), refuse
               (answer ERROR to commands starting with this), deliver_to
-              (keep new messages there, not in AT+CPMS's mem3), ...
+              (keep new messages there, not in AT+CPMS's mem3),
+              cmgs_delay_ms (the network's time to take a message), ...
     noise     write line noise;  storm n: n URCs at once
     unplug    the device disappears;  replug: it comes back (new pty)
     quit
