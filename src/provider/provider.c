@@ -87,6 +87,7 @@ struct pcall {
 	size_t rate_slot;
 	size_t rate_pos;
 	uint64_t due;		/* loop ms when a waiting reconcile runs */
+	bool backed_off;	/* waiting because listing failed */
 	/* Why its outcome is unknown (a 5xx): told with "not found". */
 	int why_code;
 	int why_retry_after;	/* seconds, 0 if not said */
@@ -233,11 +234,15 @@ set_state(struct provider *p, enum backend_state st, const char *detail)
 		p->b->events->state(p->b->ctx, p->b, st, detail);
 }
 
+static void recon_wake(struct provider *p);
+
 static void
 note_success(struct provider *p)
 {
 	struct provider_impl *im = p->impl;
 
+	if (im->recon_backoff > 0)
+		recon_wake(p);
 	im->fail_since = 0;
 	im->throttle_ms = 0;
 	if (im->state != BACKEND_UP && !im->suspended)
@@ -806,6 +811,7 @@ recon_after(struct provider *p, struct pcall *c, uint64_t delay)
 	c->pages = 0;
 	c->stop = false;
 	c->due = now + delay;
+	c->backed_off = false;
 	c->next = im->recon_wait;
 	im->recon_wait = c;
 	if (!uv_is_active((uv_handle_t *)&im->recon_timer) ||
@@ -825,6 +831,32 @@ recon_later(struct provider *p, struct pcall *c)
 	if (im->recon_backoff > RECON_RETRY_MAX_MS)
 		im->recon_backoff = RECON_RETRY_MAX_MS;
 	recon_after(p, c, im->recon_backoff);
+	c->backed_off = true;
+}
+
+/*
+ * The provider answers again: the lookups that failed while it did not
+ * run now, not after their backoff (which doubles with every failure and
+ * reaches minutes in an outage, holding those messages "sending" long
+ * after the rest of the queue went out).  Lookups waiting out a timeout
+ * keep waiting: the provider may still be creating their message.
+ */
+static void
+recon_wake(struct provider *p)
+{
+	struct provider_impl *im = p->impl;
+	uint64_t now = loop_now(p->loop);
+	struct pcall *c;
+	bool any = false;
+
+	im->recon_backoff = 0;
+	for (c = im->recon_wait; c != NULL; c = c->next)
+		if (c->backed_off && c->due > now) {
+			c->due = now;
+			any = true;
+		}
+	if (any)
+		uv_timer_start(&im->recon_timer, recon_retry_cb, 0, 0);
 }
 
 static int
