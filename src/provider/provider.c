@@ -121,6 +121,7 @@ struct provider_impl {
 	size_t n_slots;
 	int down_after;			/* seconds */
 	int poll_interval;		/* seconds, 0 = off */
+	uint64_t probe_ms;		/* without polling: health checks */
 	uv_timer_t poll_timer;
 	uv_timer_t recon_timer;
 	bool polling;			/* an inbound listing is running */
@@ -673,7 +674,7 @@ poll_finish(struct provider *p, struct pcall *c, bool ok)
 	if (ok)
 		status_round(p);
 	poll_start(p, im->poll_interval > 0 ?
-	    (uint64_t)im->poll_interval * 1000 : PROBE_MS);
+	    (uint64_t)im->poll_interval * 1000 : im->probe_ms);
 }
 
 static bool
@@ -733,7 +734,7 @@ poll_cb(uv_timer_t *timer)
 		return;
 	if (im->poll_interval == 0 && im->state == BACKEND_UP &&
 	    im->n_tracked == 0) {
-		poll_start(p, PROBE_MS);
+		poll_start(p, im->probe_ms);
 		return;
 	}
 	c = calloc(1, sizeof *c);
@@ -1603,6 +1604,10 @@ provider_backend_open(struct backend *b, uv_loop_t *loop,
 		im->rate_spacing_us = im->rate_window * 1000 / im->rate_k;
 	im->down_after = (int)conf_get_int(cfg, sec, "down_after", 30);
 	im->poll_interval = (int)conf_get_int(cfg, sec, "poll_interval", 10);
+	/* A provider that is down and not polled is seen back by these
+	 * probes: as often as the router probes a failing backend. */
+	im->probe_ms = (uint64_t)conf_get_int(cfg, "routing",
+	    "probe_interval", PROBE_MS / 1000) * 1000;
 	im->max_requests = (int)conf_get_int(cfg, sec, "max_requests", 8);
 	im->since = loop_wall_now();
 	/* Down until the first listing shows the provider takes our
