@@ -34,6 +34,7 @@ struct engine_backend {
 	bool opened;
 	bool closed;
 	bool heard;			/* it reported a state */
+	bool was_up;			/* it has been up since opened */
 	int rank;			/* 0 primary, 1.. fallbacks, -1 none */
 	enum backend_state reported;	/* what the backend said last */
 	enum backend_state effective;	/* after maintenance and failures */

@@ -225,6 +225,13 @@ router_reported(struct engine *e, struct engine_backend *eb,
     enum backend_state state, const char *detail)
 {
 	eb->reported = state;
+	/* Why a backend that worked went down is its last error (a 503, an
+	 * unplug), not only why a send failed. */
+	if (state == BACKEND_UP)
+		eb->was_up = true;
+	else if (state == BACKEND_DOWN && eb->was_up && detail != NULL &&
+	    *detail != '\0')
+		snprintf(eb->last_error, sizeof eb->last_error, "%s", detail);
 	update(e, eb, detail);
 }
 
