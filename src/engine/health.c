@@ -1,8 +1,9 @@
 /*
  * Health: the status object of `sms-inbox status --json`, the TUI's status
- * bar and the socket's "status": each backend's state, signal, queue depth,
- * last error and availability over 24 hours and 30 days (from
- * backend_events).
+ * bar and the socket's "status": each backend's state, signal, queue depth
+ * (what is routed to it, and the unrouted messages for the one the router
+ * sends them through), last error and availability over 24 hours and 30
+ * days (from backend_events).
  */
 #include "config.h"
 
@@ -43,12 +44,18 @@ availability(struct store *st, const char *name, int64_t now, int64_t span)
 	return json_real(f);
 }
 
+/* unrouted: the unrouted messages to count for this backend (the
+ * router's active one takes them, the others none), or -1 to count
+ * them all for every backend (no engine to say who takes them). */
 static void
-add_common(json_t *o, struct store *st, const char *name, int64_t now)
+add_common(json_t *o, struct store *st, const char *name, int64_t now,
+    int64_t unrouted)
 {
-	int64_t queued = 0, sending = 0;
+	int64_t queued = 0, sending = 0, all = 0;
 
 	store_queue_depth(st, name, &queued, &sending, NULL);
+	if (unrouted >= 0 && store_queue_unrouted(st, &all, NULL) == 0)
+		queued = queued - all + unrouted;
 	json_object_set_new(o, "queued", json_integer(queued));
 	json_object_set_new(o, "sending", json_integer(sending));
 	json_object_set_new(o, "availability_24h", availability(st, name, now,
@@ -70,10 +77,12 @@ queue_json(struct store *st)
 json_t *
 engine_status(struct engine *e)
 {
+	struct engine_backend *active = router_active(e);
 	json_t *o, *list;
-	int64_t now = loop_wall_now();
+	int64_t now = loop_wall_now(), unrouted = 0;
 	size_t i;
 
+	store_queue_unrouted(e->st, &unrouted, NULL);
 	list = json_array();
 	for (i = 0; i < e->n_be; i++) {
 		struct engine_backend *eb = &e->be[i];
@@ -107,7 +116,8 @@ engine_status(struct engine *e)
 		    json_string(eb->last_error) : json_null());
 		json_object_set_new(b, "in_flight",
 		    json_integer(eb->in_flight));
-		add_common(b, e->st, eb->b.name, now);
+		add_common(b, e->st, eb->b.name, now, eb == active ?
+		    unrouted : 0);
 		json_array_append_new(list, b);
 	}
 	o = json_pack("{s:{s:b, s:I, s:I, s:b, s:I, s:s}, s:o, s:o}",
@@ -142,7 +152,7 @@ engine_status_offline(struct store *st, const struct conf *cfg,
 		    _("no engine is running"));
 		if (b == NULL)
 			continue;
-		add_common(b, st, names[i], now);
+		add_common(b, st, names[i], now, -1);
 		json_array_append_new(list, b);
 	}
 	o = json_pack("{s:{s:b}, s:o, s:o}", "engine", "running", running,

@@ -20,6 +20,8 @@ static const char sql_depth[] =
 	"  AND (?1 IS NULL OR route IS NULL OR route = ?1)),"
 	" (SELECT count(*) FROM messages WHERE state = 2"
 	"  AND (?1 IS NULL OR backend = ?1))";
+static const char sql_unrouted[] =
+	"SELECT count(*) FROM messages WHERE state = 1 AND route IS NULL";
 
 int
 store_event_add(struct store *st, const char *backend, const char *state,
@@ -111,6 +113,25 @@ store_queue_depth(struct store *st, const char *backend, int64_t *queued,
 			*queued = sqlite3_column_int64(s, 0);
 		if (sending != NULL)
 			*sending = sqlite3_column_int64(s, 1);
+		rc = 0;
+	} else
+		rc = store_sql_err(st, err, _("reading the queue"));
+	sqlite3_reset(s);
+	return rc;
+}
+
+int
+store_queue_unrouted(struct store *st, int64_t *queued, struct sms_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*queued = 0;
+	if ((s = store_stmt(st, sql_unrouted, err)) == NULL)
+		return SMS_ESTORE;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*queued = sqlite3_column_int64(s, 0);
 		rc = 0;
 	} else
 		rc = store_sql_err(st, err, _("reading the queue"));

@@ -37,4 +37,9 @@ int store_event_availability(struct store *st, const char *backend,
 int store_queue_depth(struct store *st, const char *backend,
     int64_t *queued, int64_t *sending, struct sms_err *err);
 
+/* Messages queued without a route: whichever backend the router picks
+ * sends them. */
+int store_queue_unrouted(struct store *st, int64_t *queued,
+    struct sms_err *err);
+
 #endif
