@@ -36,3 +36,5 @@ EXTRA_DIST += tests/engine-cli.sh tests/engine-daemon.sh tests/engine-fault.sh \
 # Faults with the modem simulator (unplugs, kill -9), one per resend_policy.
 TESTS += tests/engine-fault-modem.sh tests/engine-fault-modem-resend.sh
 EXTRA_DIST += tests/engine-fault-modem.sh tests/engine-fault-modem-resend.sh
+TESTS += tests/engine-failover.sh
+EXTRA_DIST += tests/engine-failover.sh
