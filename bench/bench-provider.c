@@ -74,7 +74,11 @@ ev_state(void *ctx, struct backend *b, enum backend_state s, const char *d)
 }
 
 static const struct backend_events events = {
-	ev_submitted, ev_failed, ev_status, ev_inbound, ev_state,
+	.submitted = ev_submitted,
+	.send_failed = ev_failed,
+	.status = ev_status,
+	.inbound = ev_inbound,
+	.state = ev_state,
 };
 
 static double

@@ -111,7 +111,11 @@ ev_state(void *ctx, struct backend *b, enum backend_state state,
 }
 
 static const struct backend_events harness_events = {
-	ev_submitted, ev_send_failed, ev_status, ev_inbound, ev_state,
+	.submitted = ev_submitted,
+	.send_failed = ev_send_failed,
+	.status = ev_status,
+	.inbound = ev_inbound,
+	.state = ev_state,
 };
 
 void

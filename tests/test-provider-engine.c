@@ -27,6 +27,7 @@
 
 #include "engine/engine.h"
 #include "provider-harness.h"
+#include "store/contact.h"
 #include "store/message.h"
 #include "store/store.h"
 #include "store/thread.h"
@@ -464,6 +465,7 @@ test_e2e_status_callbacks(void **state)
 	struct store_message m;
 	char sid[2][80];
 	size_t i;
+	bool opted;
 
 	fx_start(&f, "status_callback = https://sms.example.com/status\n");
 	queue(&f, "+36301230000", "callbacks one");
@@ -499,6 +501,14 @@ test_e2e_status_callbacks(void **state)
 	assert_non_null(strstr(m.error_text, "opted out"));
 	assert_non_null(strstr(m.error_text, "Twilio error 21610"));
 	store_message_fini(&m);
+	/* ... and the number is opted out here too: the next send to it is
+	 * refused before it reaches the provider. */
+	assert_int_equal(store_optout_get(f.st, "+15005550004", &opted, NULL,
+	    NULL), 0);
+	assert_true(opted);
+	assert_int_equal(store_optout_get(f.st, "+36301230000", &opted, NULL,
+	    NULL), 0);
+	assert_false(opted);
 	fx_stop(&f);
 }
 

@@ -105,6 +105,12 @@ struct backend_events {
 	 * it again later". */
 	int (*inbound)(void *ctx, struct backend *b,
 	    const struct backend_inbound *in);
+	/* The recipient number has opted out at the backend's end (a
+	 * provider's own STOP handling, such as Twilio error 21610): mark
+	 * it opted out here too, so sends to it are refused before they
+	 * cost anything.  reason is a sentence for the log. */
+	void (*opted_out)(void *ctx, struct backend *b, const char *number,
+	    const char *reason);
 	/* The backend went up or down; detail is a sentence or NULL. */
 	void (*state)(void *ctx, struct backend *b, enum backend_state state,
 	    const char *detail);

@@ -15,6 +15,7 @@
 #include "engine/sim.h"
 #include "modem/modem.h"
 #include "provider/provider.h"
+#include "store/contact.h"
 #include "store/event.h"
 #include "store/message.h"
 #include "store/store.h"
@@ -114,6 +115,26 @@ ev_inbound(void *ctx, struct backend *b, const struct backend_inbound *in)
 	return inbound_receive(ctx, eb_of(b), in);
 }
 
+/* Opting out is the recipient's word, wherever it was given. */
+static void
+ev_opted_out(void *ctx, struct backend *b, const char *number,
+    const char *reason)
+{
+	struct engine *e = ctx;
+	struct sms_err err;
+	char safe[64];
+
+	log_escape(safe, sizeof safe, number, strlen(number));
+	sms_err_clear(&err);
+	if (store_optout_set(e->st, number, true, 0, &err) < 0) {
+		log_warn("%s: cannot mark %s opted out: %s", b->name, safe,
+		    err.msg);
+		return;
+	}
+	log_info("%s: %s opted out at the provider (%s); further messages to "
+	    "it are refused", b->name, safe, reason);
+}
+
 static void
 ev_state(void *ctx, struct backend *b, enum backend_state state,
     const char *detail)
@@ -127,6 +148,7 @@ static const struct backend_events engine_events = {
 	.send_failed = ev_send_failed,
 	.status = ev_status,
 	.inbound = ev_inbound,
+	.opted_out = ev_opted_out,
 	.state = ev_state,
 };
 

@@ -54,6 +54,7 @@ struct provider_error {
 	bool transient;		/* may succeed later */
 	bool credentials;	/* the provider refused our credentials */
 	bool throttled;		/* too many requests: hold all sending */
+	bool opted_out;		/* the recipient opted out at the provider */
 	int code;		/* the provider's code, else HTTP status */
 	int retry_after;	/* seconds, -1 if not said */
 	char text[256];		/* a translated sentence for the agent */

@@ -495,7 +495,11 @@ report_status(struct provider *p, int64_t msg_id,
 		st.error_text = e.text[0] != '\0' ? e.text : NULL;
 	}
 	st.at = m->sent_at;
-	if (p->b->events != NULL && p->b->events->status != NULL)
+	if (p->b->events == NULL)
+		return;
+	if (e.opted_out && m->to != NULL && p->b->events->opted_out != NULL)
+		p->b->events->opted_out(p->b->ctx, p->b, m->to, e.text);
+	if (p->b->events->status != NULL)
 		p->b->events->status(p->b->ctx, p->b, &st);
 }
 
@@ -1148,6 +1152,8 @@ send_done(struct pcall *c, const struct http_resp *r)
 	log_info("%s: message %lld failed (%s): %s", p->ops->name,
 	    (long long)c->msg_id, e.transient ? "transient" : "permanent",
 	    e.text);
+	if (e.opted_out && ev->opted_out != NULL && c->to != NULL)
+		ev->opted_out(p->b->ctx, p->b, c->to, e.text);
 	ev->send_failed(p->b->ctx, p->b, c->msg_id, e.transient,
 	    e.retry_after > 0 ? e.retry_after : 0, e.code, e.text);
 	return false;

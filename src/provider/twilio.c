@@ -295,6 +295,7 @@ twilio_map_code(struct provider *p, int code, const char *text,
 	size_t i;
 
 	out->code = code;
+	out->opted_out = code == 21610;
 	if (twilio_account_code(code)) {
 		out->credentials = true;
 		out->transient = true;
