@@ -684,6 +684,19 @@ test_engine_failover(void **state)
 	queue(&f, "+15551230001", "five", NULL);
 	fx_until(&f, all_final, 15000, "failover while a fails");
 	assert_string_equal(backend_of(&f, f.ids[1]), "b");
+	{
+		/* status tells: a is down, with the reason its sends fail */
+		json_t *st = engine_status(f.e);
+		json_t *a = json_array_get(json_object_get(st, "backends"), 0);
+
+		assert_string_equal(json_string_value(json_object_get(a,
+		    "name")), "a");
+		assert_string_equal(json_string_value(json_object_get(a,
+		    "state")), "down");
+		assert_non_null(json_string_value(json_object_get(a,
+		    "last_error")));
+		json_decref(st);
+	}
 	sim_mode(&f, "a", "normal");
 	{
 		int i;
@@ -727,6 +740,23 @@ test_engine_maintenance_and_lock(void **state)
 	id = queue(&f, "+15551230001", "during maintenance", NULL);
 	fx_until(&f, all_final, 5000, "send");
 	assert_string_equal(backend_of(&f, id), "b");
+	{
+		/* status tells: a is in maintenance, b up and sending */
+		json_t *st = engine_status(f.e), *b;
+		size_t i;
+
+		json_array_foreach(json_object_get(st, "backends"), i, b) {
+			const char *name = json_string_value(
+			    json_object_get(b, "name"));
+			const char *bst = json_string_value(
+			    json_object_get(b, "state"));
+
+			assert_string_equal(bst, strcmp(name, "a") == 0 ?
+			    "maintenance" : "up");
+		}
+		assert_int_equal(i, 2);
+		json_decref(st);
+	}
 	fx_stop(&f);
 }
 
