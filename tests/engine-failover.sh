@@ -219,5 +219,47 @@ if grep -q '^OK' "$TMPD/verify"; then
 else
 	ko "each message once" "$(cat "$TMPD/verify")"
 fi
+
+# A kill -9 is not availability: once the engine has said it is alive
+# after the backends came up (its heartbeat in the lock file), kill it;
+# the next engine records both backends down from that heartbeat.
+"$BIN/sms-inboxd" -v --config "$TMPD/c.conf" 2>>"$TMPD/daemon.log" &
+dpid=$!
+wait_until "both backends up again" \
+    'tw["state"] == "up" and dongle["state"] == "up"'
+"$PY" - "$TMPD/inbox.db" <<'PY'
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=10)
+up = db.execute("SELECT max(at) FROM backend_events").fetchone()[0]
+end = time.time() + 60
+while os.stat(sys.argv[1] + ".lock").st_mtime < up + 1 and time.time() < end:
+    time.sleep(0.2)
+PY
+kill -9 "$dpid"
+wait "$dpid" 2>/dev/null
+"$BIN/sms-inboxd" -v --config "$TMPD/c.conf" 2>>"$TMPD/daemon.log" &
+dpid=$!
+wait_until "and after a kill -9" \
+    'tw["state"] == "up" and dongle["state"] == "up"'
+kill -TERM "$dpid"
+wait "$dpid"
+dpid=
+"$PY" - "$TMPD/inbox.db" >"$TMPD/crash" 2>&1 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for name in ("tw", "dongle"):
+    ev = db.execute("SELECT state, detail FROM backend_events"
+                    " WHERE backend = ? ORDER BY at DESC, id DESC LIMIT 4",
+                    (name,)).fetchall()
+    # newest first: down (stopped), up, down (start), down (the crash)
+    print(name, ev)
+    if not any(s == "down" and d and "killed" in d for s, d in ev):
+        print("MISSING")
+PY
+if grep -q MISSING "$TMPD/crash"; then
+	ko "the crash is recorded as down time" "$(cat "$TMPD/crash")"
+else
+	ok "the crash is recorded as down time"
+fi
 kill "$fake" "$simpid" 2>/dev/null
 finish

@@ -25,6 +25,9 @@
 #include "util/loop.h"
 
 #define ENGINE_TICK_MS 1000
+/* Heartbeat in the lock file every this many ticks: after a crash the
+ * backends count as down from then. */
+#define ENGINE_ALIVE_TICKS 5
 
 /* Every backend type this build can run, by the config's type value. */
 static const struct backend_ops *const registry[] = {
@@ -233,6 +236,8 @@ engine_new(struct engine **out, uv_loop_t *loop, struct conf *cfg,
 	}
 	if ((rc = store_open_conf(&e->st, cfg, err)) < 0)
 		goto fail;
+	if (!lock_crashed(e->store_path, &e->crashed_at))
+		e->crashed_at = 0;
 	if ((rc = lock_open(&e->lock_fd, e->store_path, err)) < 0)
 		goto fail;
 	if ((e->sock_path = ipc_socket_path(e->store_path)) == NULL) {
@@ -341,6 +346,34 @@ on_request(void *data, const char *cmd, json_t *req, struct sms_err *err)
 
 static void tick_cb(uv_timer_t *t);
 
+/*
+ * The last engine was killed (or crashed): its backends' last events say
+ * "up", and availability would count the time nobody ran as up.  They
+ * were down from its last sign of life (the lock file's heartbeat).
+ */
+static void
+record_crash(struct engine *e)
+{
+	int64_t now = loop_wall_now(), at;
+	bool up;
+	size_t i;
+
+	if (e->crashed_at <= 0 || e->crashed_at > now)
+		return;
+	for (i = 0; i < e->n_be; i++) {
+		const char *name = e->be[i].b.name;
+
+		if (store_event_last(e->st, name, &up, &at, NULL) == 1 &&
+		    up && at <= e->crashed_at)
+			store_event_add(e->st, name, "down", false,
+			    _("the engine stopped without a word (killed or "
+			    "crashed)"), e->crashed_at, NULL);
+	}
+	log_warn("the last engine on %s did not stop cleanly; it was last "
+	    "seen alive %lld s ago", e->store_path,
+	    (long long)(now - e->crashed_at));
+}
+
 int
 engine_start(struct engine *e, bool listen, struct sms_err *err)
 {
@@ -353,6 +386,7 @@ engine_start(struct engine *e, bool listen, struct sms_err *err)
 	e->open_handles = 2;
 	e->started = true;
 	e->started_at = loop_wall_now();
+	record_crash(e);
 	if (listen && (rc = ipc_server_start(&e->ipc, e->loop, e->sock_path,
 	    on_request, e, err)) < 0)
 		return rc;
@@ -448,6 +482,8 @@ tick_cb(uv_timer_t *t)
 	inbound_rules_reload(e, false);
 	if (++e->ticks % 60 == 0)
 		inbound_expire(e);
+	if (e->ticks % ENGINE_ALIVE_TICKS == 0)
+		lock_touch(e->lock_fd);
 	/* Other processes queue without always waking us. */
 	if (store_changed(e->st, NULL) > 0)
 		outbox_kick(e);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/i18n.h"
@@ -120,4 +121,28 @@ lock_holder(const char *store_path, pid_t *pid)
 		rc = SMS_EIO;
 	close(f);
 	return rc;
+}
+
+int
+lock_crashed(const char *store_path, int64_t *at)
+{
+	struct stat st;
+	char *path;
+	int rc;
+
+	*at = 0;
+	if ((path = lock_path(store_path)) == NULL)
+		return 0;
+	rc = stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+	if (rc)
+		*at = (int64_t)st.st_mtime;
+	free(path);
+	return rc;
+}
+
+void
+lock_touch(int fd)
+{
+	if (fd >= 0 && futimens(fd, NULL) < 0)
+		log_debug("cannot touch the lock file: %s", strerror(errno));
 }

@@ -7,6 +7,7 @@
 #ifndef SMS_ENGINE_LOCK_H
 #define SMS_ENGINE_LOCK_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "util/err.h"
@@ -26,5 +27,16 @@ void lock_close(int fd, const char *store_path);
  * unknown), 0 when free, or a negative enum sms_rc.
  */
 int lock_holder(const char *store_path, pid_t *pid);
+
+/*
+ * Before lock_open(): whether the last engine on this store ended without
+ * lock_close() (killed, crashed: its pid is still in the file).  Returns 1
+ * and in *at when it was last seen alive (the file's modification time,
+ * which lock_touch() keeps current), else 0.
+ */
+int lock_crashed(const char *store_path, int64_t *at);
+
+/* Say that the holder is alive (a heartbeat for lock_crashed()). */
+void lock_touch(int fd);
 
 #endif

@@ -74,6 +74,8 @@ struct engine {
 	char *sock_path;
 	int lock_fd;
 	int64_t started_at;
+	int64_t crashed_at;		/* the last engine's last sign of life
+					 * when it did not stop, else 0 */
 	struct ipc_server *ipc;
 	struct hooks *hooks;
 	struct rules *rules;

@@ -12,6 +12,9 @@ static const char sql_add[] =
 static const char sql_before[] =
 	"SELECT up FROM backend_events WHERE backend = ?1 AND at < ?2"
 	" ORDER BY at DESC, id DESC LIMIT 1";
+static const char sql_last[] =
+	"SELECT up, at FROM backend_events WHERE backend = ?1"
+	" ORDER BY at DESC, id DESC LIMIT 1";
 static const char sql_window[] =
 	"SELECT at, up FROM backend_events WHERE backend = ?1"
 	" AND at >= ?2 AND at < ?3 ORDER BY at, id";
@@ -39,6 +42,31 @@ store_event_add(struct store *st, const char *backend, const char *state,
 	sqlite3_bind_int(s, 4, up);
 	store_bind_text(s, 5, detail);
 	return store_exec_stmt(st, s, err, _("recording a backend event"));
+}
+
+int
+store_event_last(struct store *st, const char *backend, bool *up,
+    int64_t *at, struct sms_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*up = false;
+	*at = 0;
+	if ((s = store_stmt(st, sql_last, err)) == NULL)
+		return SMS_ESTORE;
+	store_bind_text(s, 1, backend);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*up = sqlite3_column_int(s, 0) != 0;
+		*at = sqlite3_column_int64(s, 1);
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_sql_err(st, err, _("reading backend events"));
+	sqlite3_reset(s);
+	return rc;
 }
 
 int

@@ -22,6 +22,13 @@ int store_event_add(struct store *st, const char *backend,
     struct sms_err *err);
 
 /*
+ * The backend's last event: 1 with whether it was up and when, 0 when it
+ * has none.
+ */
+int store_event_last(struct store *st, const char *backend, bool *up,
+    int64_t *at, struct sms_err *err);
+
+/*
  * The fraction of [from, to) the backend was up, from its events (the
  * state before from is the last event before it).  *fraction gets 0..1, or
  * -1 when no event tells anything about the window.
