@@ -142,6 +142,7 @@ cmd_tui_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	opts.cfg = cfg;
 	opts.agent = conf_get(cfg, "ui", "agent");
 	opts.bell = conf_get_bool(cfg, "ui", "bell", false);
+	opts.mouse = conf_get_bool(cfg, "ui", "mouse", false);
 	opts.color = color_mode(cfg);
 	opts.editor = conf_get(cfg, "ui", "editor");
 	opts.max_segments = (int)conf_get_int(cfg, "outbox", "max_segments",

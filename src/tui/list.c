@@ -95,6 +95,7 @@ list_draw(struct list *l, const struct tui_rect *r, list_draw_row_cb cb,
 	int w;
 
 	l->h = r->h;
+	l->y = r->y;
 	scroll_to_cursor(l);
 	if (l->n == 0) {
 		if (empty_text != NULL && r->h > 0) {
@@ -108,4 +109,13 @@ list_draw(struct list *l, const struct tui_rect *r, list_draw_row_cb cb,
 	for (i = l->top; i < l->n && (int)(i - l->top) < r->h; i++)
 		cb(i, r->y + (int)(i - l->top), r->x, r->w, i == l->sel,
 		    data);
+}
+
+bool
+list_row_at(const struct list *l, int y, size_t *row)
+{
+	if (y < l->y || y >= l->y + l->h || l->top + (size_t)(y - l->y) >= l->n)
+		return false;
+	*row = l->top + (size_t)(y - l->y);
+	return true;
 }

@@ -18,6 +18,7 @@ struct list {
 	size_t sel;	/* the cursor row (0 when empty) */
 	size_t top;	/* the first row on screen */
 	int h;		/* rows on screen */
+	int y;		/* the screen row of the first, set by list_draw */
 };
 
 /* Draw row i at screen row y, columns x..x+w; selected when the cursor is
@@ -36,6 +37,9 @@ void list_select(struct list *l, size_t i);
 /* Move for a list action (up, down, pages, top, bottom); returns whether
  * the action was one of those. */
 bool list_action(struct list *l, enum keymap_action action);
+
+/* The row drawn at screen row y, into *row; false when none is. */
+bool list_row_at(const struct list *l, int y, size_t *row);
 
 /* Draw the visible rows into r (selected row highlighted by the callback),
  * or empty_text centred when there are no rows. */

@@ -14,6 +14,8 @@
 #include "tui/curses.h"
 #include "tui/keymap.h"
 
+struct list;
+
 struct tui;
 struct store;
 
@@ -75,6 +77,9 @@ struct view_ops {
 	/* Something changed outside; return true to be drawn again.  May be
 	 * NULL. */
 	bool (*on_event)(struct view *v, enum tui_event ev);
+	/* The view's list, for mouse clicks; NULL (or the op NULL) when it
+	 * has none. */
+	struct list *(*list_of)(struct view *v);
 	/* Free the view (it has left the stack). */
 	void (*free)(struct view *v);
 };

@@ -21,6 +21,7 @@
 #include "tui/curses.h"
 #include "tui/input.h"
 #include "tui/keymap.h"
+#include "tui/list.h"
 #include "tui/private.h"
 #include "tui/statusbar.h"
 #include "util/i18n.h"
@@ -537,6 +538,46 @@ do_resize(struct tui *t)
 	t->dirty = true;
 }
 
+/* Rows the wheel moves per notch. */
+#define WHEEL_ROWS 3
+
+/*
+ * A mouse event ([ui] mouse = yes): the wheel moves as the arrow keys do;
+ * a click on a list row puts the cursor there, and a click on the row
+ * the cursor is on (or a double click) opens it, as Enter does.
+ */
+static void
+handle_mouse(struct tui *t)
+{
+	struct view *v;
+	struct list *l;
+	MEVENT ev;
+	size_t row;
+	int i;
+
+	if (getmouse(&ev) != OK || t->prompt.active || t->depth == 0)
+		return;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		for (i = 0; i < WHEEL_ROWS; i++)
+			handle_key(t, TUI_FN(ev.bstate & BUTTON4_PRESSED ?
+			    KEY_UP : KEY_DOWN));
+		return;
+	}
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+		return;
+	v = t->stack[t->depth - 1];
+	if (v->ops->list_of == NULL || (l = v->ops->list_of(v)) == NULL ||
+	    !list_row_at(l, ev.y, &row))
+		return;
+	if (row == l->sel || (ev.bstate & BUTTON1_DOUBLE_CLICKED)) {
+		list_select(l, row);
+		handle_key(t, '\r');
+		return;
+	}
+	list_select(l, row);
+	t->dirty = true;
+}
+
 static void
 on_input(uv_poll_t *h, int status, int events)
 {
@@ -556,6 +597,10 @@ on_input(uv_poll_t *h, int status, int events)
 	    (rc = wget_wch(stdscr, &wc)) != ERR) {
 		if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
 			continue;	/* ours comes through SIGWINCH */
+		if (rc == KEY_CODE_YES && wc == KEY_MOUSE) {
+			handle_mouse(t);
+			continue;
+		}
 		handle_key(t, normalise_key(rc, wc));
 	}
 }
@@ -981,6 +1026,9 @@ tui_run(struct tui *t)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	if (t->opts.mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
+		    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	setup_colours(t);
 	getmaxyx(stdscr, t->rows, t->cols);
 	t->minute = (int)(loop_wall_now() / 60);

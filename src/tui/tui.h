@@ -23,6 +23,7 @@ struct tui_opts {
 				 * does; NULL: no engine */
 	const char *agent;	/* this agent's login, for "assigned to me" */
 	bool bell;		/* ring the bell on new messages */
+	bool mouse;		/* wheel scrolls, clicks select and open */
 	bool demo;		/* --demo: say so in the status bar */
 	int color;		/* TUI_COLOR_AUTO, _ALWAYS or _NEVER */
 	const char *editor;	/* [ui] editor, or NULL for $VISUAL/$EDITOR */

@@ -448,6 +448,12 @@ contacts_free(struct view *v)
 	free(vc);
 }
 
+static struct list *
+contacts_list_of(struct view *v)
+{
+	return &((struct view_contacts *)v)->list;
+}
+
 static const struct view_ops contacts_ops = {
 	.name = "contacts",
 	.ctx = KEYMAP_CTX_CONTACTS,
@@ -458,6 +464,7 @@ static const struct view_ops contacts_ops = {
 	.title = contacts_title,
 	.key = contacts_key,
 	.on_event = contacts_event,
+	.list_of = contacts_list_of,
 	.free = contacts_free,
 };
 

@@ -132,6 +132,12 @@ help_free(struct view *v)
 	free(h);
 }
 
+static struct list *
+help_list_of(struct view *v)
+{
+	return &((struct view_help *)v)->list;
+}
+
 static const struct view_ops help_ops = {
 	.name = "help",
 	.ctx = KEYMAP_CTX_HELP,
@@ -139,6 +145,7 @@ static const struct view_ops help_ops = {
 	.draw = help_draw,
 	.title = help_title,
 	.key = help_key,
+	.list_of = help_list_of,
 	.free = help_free,
 };
 

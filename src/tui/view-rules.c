@@ -568,6 +568,12 @@ rules_view_free(struct view *v)
 	free(vr);
 }
 
+static struct list *
+rules_list_of(struct view *v)
+{
+	return &((struct view_rules *)v)->list;
+}
+
 static const struct view_ops rules_ops = {
 	.name = "rules",
 	.ctx = KEYMAP_CTX_RULES,
@@ -578,6 +584,7 @@ static const struct view_ops rules_ops = {
 	.title = rules_title,
 	.key = rules_key,
 	.on_event = rules_event,
+	.list_of = rules_list_of,
 	.free = rules_view_free,
 };
 

@@ -290,6 +290,12 @@ search_free(struct view *v)
 	free(vs);
 }
 
+static struct list *
+search_list_of(struct view *v)
+{
+	return &((struct view_search *)v)->list;
+}
+
 static const struct view_ops search_ops = {
 	.name = "search",
 	.ctx = KEYMAP_CTX_SEARCH,
@@ -298,6 +304,7 @@ static const struct view_ops search_ops = {
 	.draw = search_draw,
 	.title = search_title,
 	.key = search_key,
+	.list_of = search_list_of,
 	.free = search_free,
 };
 

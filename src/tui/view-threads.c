@@ -394,6 +394,12 @@ threads_free(struct view *v)
 	free(vt);
 }
 
+static struct list *
+threads_list_of(struct view *v)
+{
+	return &((struct view_threads *)v)->list;
+}
+
 static const struct view_ops threads_ops = {
 	.name = "threads",
 	.ctx = KEYMAP_CTX_THREADS,
@@ -404,6 +410,7 @@ static const struct view_ops threads_ops = {
 	.title = threads_title,
 	.key = threads_key,
 	.on_event = threads_event,
+	.list_of = threads_list_of,
 	.free = threads_free,
 };
 

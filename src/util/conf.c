@@ -126,6 +126,7 @@ static const struct conf_key keys[] = {
 	{ "ui", "agent", CT_STR, 0, 0, NULL, NULL, false },
 	{ "ui", "color", CT_ENUM, 0, 0, "auto|always|never", NULL, false },
 	{ "ui", "bell", CT_BOOL, 0, 0, NULL, NULL, false },
+	{ "ui", "mouse", CT_BOOL, 0, 0, NULL, NULL, false },
 	{ "ui", "editor", CT_STR, 0, 0, NULL, NULL, false },
 	{ "ui", "log_file", CT_PATH, 0, 0, NULL, NULL, false },
 
