@@ -21,6 +21,8 @@ tests_test_pdu_corpus_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/data/pdu/README \
 	tests/data/pdu/android.pdu \
 	tests/data/pdu/bug-reports.pdu \
+	tests/data/pdu/captures-forums.pdu \
+	tests/data/pdu/captures-github.pdu \
 	tests/data/pdu/frontlinesms.pdu \
 	tests/data/pdu/gammu-at-sms.pdu \
 	tests/data/pdu/libraries.pdu \
