@@ -121,6 +121,12 @@ test_utf8_escape(void **state)
 	assert_int_equal(utf8_sanitize(&b, hostile, strlen(hostile)), 0);
 	assert_true(utf8_validate(b.data, b.len, NULL));
 	assert_non_null(strstr(b.data, "\xef\xbf\xbd ok"));
+	/* A right-to-left override would make "gnp.exe" read "exe.png". */
+	buf_reset(&b);
+	assert_int_equal(utf8_escape(&b, "a\xe2\x80\xaegnp.exe", 11), 0);
+	assert_string_equal(b.data, "a\\u{202E}gnp.exe");
+	assert_true(utf8_cp_is_escaped(0x2066));
+	assert_false(utf8_cp_is_escaped(0x200f));
 	buf_fini(&b);
 	/* A full buffer fails cleanly. */
 	buf_init(&b, 4);

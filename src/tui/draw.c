@@ -8,62 +8,53 @@
 #include "tui/curses.h"
 #include "tui/private.h"
 #include "util/i18n.h"
+#include "util/utf8.h"
 
-#define REPLACEMENT 0xfffd
+#define REPLACEMENT ((wchar_t)UTF8_REPLACEMENT)
 #define ELLIPSIS 0x2026
 
 /*
  * Decode the next character of s (len bytes left) into what is drawn for
  * it: one or two wide characters (out, *nout) taking *width columns.
- * Message bodies are hostile: control characters become ^X, invalid
- * UTF-8 (lone surrogates included, which glibc's decoder rejects) and
- * direction overrides that could disguise text become U+FFFD.  Line
+ * Message bodies are hostile, and util/utf8 says what is hostile, as for
+ * every other output: control characters become ^X; invalid UTF-8 (lone
+ * surrogates included), C1 controls, direction overrides that could
+ * disguise text and code points without a width become U+FFFD.  Line
  * breaks and tabs are reported as '\n' / ' ' so callers can wrap.
  * Returns the bytes consumed (at least 1).
  */
 static size_t
 next_char(const char *s, size_t len, wchar_t out[2], int *nout, int *width)
 {
-	mbstate_t st;
-	wchar_t wc;
-	size_t n;
-	int cw;
+	uint32_t cp;
+	int n;
 
-	memset(&st, 0, sizeof st);
-	n = mbrtowc(&wc, s, len, &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+	*nout = 1;
+	if ((n = utf8_decode(s, len, &cp)) < 0) {
 		out[0] = REPLACEMENT;
-		*nout = 1;
 		*width = 1;
 		return 1;
 	}
-	*nout = 1;
-	if (wc == '\n' || wc == '\t' || wc == '\r') {
-		out[0] = wc == '\n' ? L'\n' : L' ';
-		*width = wc == '\n' ? 0 : 1;
-		return n;
+	if (cp == '\n' || cp == '\t' || cp == '\r') {
+		out[0] = cp == '\n' ? L'\n' : L' ';
+		*width = cp == '\n' ? 0 : 1;
+		return (size_t)n;
 	}
-	if (wc < 0x20 || wc == 0x7f) {
+	if (cp < 0x20 || cp == 0x7f) {
 		out[0] = L'^';
-		out[1] = wc == 0x7f ? L'?' : (wchar_t)(wc + 0x40);
+		out[1] = cp == 0x7f ? L'?' : (wchar_t)(cp + 0x40);
 		*nout = 2;
 		*width = 2;
-		return n;
+		return (size_t)n;
 	}
-	if ((wc >= 0x80 && wc < 0xa0) || (wc >= 0x202a && wc <= 0x202e) ||
-	    (wc >= 0x2066 && wc <= 0x2069) || (wc >= 0xd800 && wc <= 0xdfff)) {
+	if (utf8_cp_is_escaped(cp)) {
 		out[0] = REPLACEMENT;
 		*width = 1;
-		return n;
+		return (size_t)n;
 	}
-	cw = wcwidth(wc);
-	if (cw < 0) {
-		out[0] = REPLACEMENT;
-		cw = 1;
-	} else
-		out[0] = wc;
-	*width = cw;
-	return n;
+	out[0] = (wchar_t)cp;
+	*width = utf8_cp_width(cp);
+	return (size_t)n;
 }
 
 static size_t

@@ -135,6 +135,8 @@ utf8_cp_is_escaped(uint32_t cp)
 		return true;
 	if (cp < 0x7f)
 		return false;
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return true;
 	return wcwidth((wchar_t)cp) < 0;
 }
 

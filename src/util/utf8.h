@@ -49,8 +49,10 @@ size_t utf8_encode_surrogate(uint32_t cp, char *out);
 bool utf8_validate(const char *s, size_t len, size_t *bad_offset);
 
 /*
- * Whether cp is shown escaped by utf8_escape(): C0 and C1 controls, DEL,
- * and code points the locale has no width for.  Newline and tab count as
+ * Whether cp is shown escaped by utf8_escape() (and replaced in the
+ * inbox): C0 and C1 controls, DEL, the bidirectional overrides and
+ * isolates that can make a text read other than it is (U+202A..U+202E,
+ * U+2066..U+2069), and code points the locale has no width for.  Newline and tab count as
  * controls here; callers that lay out lines split on them first.
  */
 bool utf8_cp_is_escaped(uint32_t cp);

@@ -79,6 +79,16 @@ keys q R
 wait_for "1 hit" "the rule counts its hit"
 keys q S
 wait_for "Top rules: Opening hours (1 reply)" "statistics name the top rule"
+keys q
+# A hostile text: an escape sequence that would clear the screen, and a
+# right-to-left override that would make "gnp.exe" read "exe.png".
+"$PYTHON3" "$top_srcdir/tests/tui/inject.py" "$TMPD/inbox.db.sock" \
+	"+36301113333" "$(printf 'pay\033[2J to \342\200\256gnp.exe')" \
+	>"$TMPD/inject.out" 2>&1
+expect_grep '"ok": true' "$TMPD/inject.out" "hostile text injected"
+wait_for "New message from +36301113333" "status bar notices it"
+keys g Enter
+wait_for "pay^[[2J to �gnp.exe" "controls shown as ^X, the override replaced"
 keys q q
 wait_for "exit=0" "quits with status 0"
 wait_for "stty-same" "terminal settings restored"
