@@ -157,7 +157,8 @@ cp "$TMPD/st.json" "$TMPD/st-up.json"
 wait_until "everything went out" \
     'st["queue"]["queued"] == 0 and st["queue"]["sending"] == 0'
 kill -TERM "$dpid"
-wait "$dpid"
+if wait "$dpid"; then ok "sms-inboxd stops cleanly"
+else ko "sms-inboxd stops cleanly" "$(tail -5 "$TMPD/daemon.log")"; fi
 dpid=
 fake_get messages >"$TMPD/prov.json"
 ctl '{"cmd": "sent"}' >"$TMPD/sent.json"
@@ -242,7 +243,8 @@ dpid=$!
 wait_until "and after a kill -9" \
     'tw["state"] == "up" and dongle["state"] == "up"'
 kill -TERM "$dpid"
-wait "$dpid"
+if wait "$dpid"; then ok "and stops cleanly after it"
+else ko "and stops cleanly after it" "$(tail -5 "$TMPD/daemon.log")"; fi
 dpid=
 "$PY" - "$TMPD/inbox.db" >"$TMPD/crash" 2>&1 <<'PY'
 import sqlite3, sys
