@@ -52,11 +52,6 @@ start_daemon() {
 	"$BIN/sms-inboxd" -v --config "$TMPD/c.conf" 2>>"$TMPD/daemon.log" &
 	dpid=$!
 }
-stop_daemon() {
-	kill -TERM "$dpid" 2>/dev/null
-	wait "$dpid" 2>/dev/null
-	dpid=
-}
 # sent_count: how many parts the simulator has accepted so far.
 sent_count() {
 	ctl '{"cmd": "stats"}' | "$PY" -c \
@@ -107,8 +102,9 @@ CONF
 	# Queue the bulk while the modem is unplugged, so that all of it is
 	# still to send when the faults begin.  --schedule=+0s: due now, but
 	# sms-send only stores it and leaves (without it, sms-send waits
-	# for the submissions and may take the engine over after a kill).  Numbers are unique per message, so the
-	# simulator's record maps back to rows.
+	# for the submissions and may take the engine over after a kill).
+	# Numbers are unique per message, so the simulator's record maps
+	# back to rows.
 	ctl '{"cmd": "unplug"}' >/dev/null
 	long=$(printf 'long %0300d' 0)
 	awk -v n=$N_OUT 'BEGIN { for (i = 0; i < n; i++)
@@ -200,7 +196,11 @@ while time.time() < end:
     time.sleep(0.2)
 PY
 	sleep 1.5	# a sweep or two more: nothing may come twice
-	stop_daemon
+	kill -TERM "$dpid"
+	if wait "$dpid"; then ok "$policy: sms-inboxd stops cleanly"
+	else ko "$policy: sms-inboxd stops cleanly" "$(tail -5 "$TMPD/daemon.log")"
+	fi
+	dpid=
 	ctl '{"cmd": "sent"}' >"$TMPD/sent.json"
 	"$PY" -c 'import json, sys
 for s in json.load(sys.stdin)["sent"]: print(s["to"])' \
