@@ -75,6 +75,15 @@ test_pdu_decode_table(void **state)
 		  PDU_SMSC_AUTO, PDU_DELIVER, "", "Alerts",
 		  PDU_NUM_ALPHANUMERIC, "2020-12-11T00:00:00+00:00",
 		  SMS_ENC_GSM7, -1, "hello" },
+		/*
+		 * "Balance" from Beeline: seven letters leave seven spare
+		 * bits, padded with CR (TS 23.038 6.1.2.3.1), not a letter.
+		 */
+		{ "alphanumeric with CR padding",
+		  "00040ED0C2303BEC1E971B000002211100000000" "05E8329BFD06",
+		  PDU_SMSC_AUTO, PDU_DELIVER, "", "Balance",
+		  PDU_NUM_ALPHANUMERIC, "2020-12-11T00:00:00+00:00",
+		  SMS_ENC_GSM7, -1, "hello" },
 	};
 	struct pdu_msg m;
 	struct sms_err err;

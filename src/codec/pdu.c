@@ -358,6 +358,13 @@ rd_address(struct rd *r, const char *what, struct pdu_address *a)
 		/* GSM-7 packed; n counts semi-octets (9.1.2.5). */
 		nsept = gsm7_unpack(r->p + r->pos, octets, 0, n * 4u / 7u,
 		    sept);
+		/*
+		 * Seven characters fill seven octets with seven bits to
+		 * spare, which the count makes an eighth character; senders
+		 * put CR there, not @ (TS 23.038 6.1.2.3.1).  It is padding.
+		 */
+		if (nsept > 0 && nsept % 8 == 0 && sept[nsept - 1] == 0x0D)
+			nsept--;
 		gsm7_to_utf8(sept, nsept, a->number, sizeof a->number);
 	} else
 		digits_to_str(r->p + r->pos, n,
