@@ -543,7 +543,8 @@ test_engine_reply_command(void **state)
 	assert_non_null(fp = fopen(script, "w"));
 	/* The body out of the JSON on stdin, its argument, the number. */
 	fputs("json=$(cat)\n"
-	    "body=$(printf '%s' \"$json\" | sed 's/.*\"body\":\"\\([^\"]*\\)\".*/\\1/')\n"
+	    "body=$(printf '%s' \"$json\" |\n"
+	    "    sed 's/.*\"body\":\"\\([^\"]*\\)\".*/\\1/')\n"
 	    "printf '\\n  You wrote \"%s\" (%s, %s)\\n\\n' \"$body\" \"$1\" "
 	    "\"$SMS_INBOX_NUMBER\"\n", fp);
 	fclose(fp);

@@ -833,9 +833,9 @@ test_rules_index(void **state)
 
 		for (k = 0; k < sizeof rc / sizeof rc[0]; k++) {
 			struct rules *rr;
-			struct rule r = { .id = 1, .name = "re", .enabled = true,
-				.match = RULE_REGEX, .pattern = (char *)rc[k].re,
-				.reply = "x" };
+			struct rule r = { .id = 1, .name = "re",
+				.enabled = true, .match = RULE_REGEX,
+				.pattern = (char *)rc[k].re, .reply = "x" };
 			struct rules_input in = { .from = "+36301234567",
 				.text = rc[k].text, .now = MONDAY };
 			struct rules_result res;

@@ -219,8 +219,8 @@ cached_fold(uint32_t c, const char **s, size_t *n)
 		e->state = FOLD_NOT_ASCII;
 		if (fold_full(&b, u, utf8_encode(c, u)) == 0 &&
 		    b.len <= sizeof e->s) {
-			for (i = 0; i < b.len && (unsigned char)b.data[i] < 0x80;
-			    i++)
+			for (i = 0; i < b.len &&
+			    (unsigned char)b.data[i] < 0x80; i++)
 				;
 			if (i == b.len) {
 				if (b.len > 0)
@@ -254,9 +254,12 @@ fold_text(struct buf *out, const char *s, size_t len)
 
 			if ((rc = buf_append(out, s + off, i - off)) < 0)
 				goto fail;
-			for (; at < out->len; at++)
-				if (out->data[at] >= 'A' && out->data[at] <= 'Z')
-					out->data[at] += 'a' - 'A';
+			for (; at < out->len; at++) {
+				char *b = &out->data[at];
+
+				if (*b >= 'A' && *b <= 'Z')
+					*b += 'a' - 'A';
+			}
 			off = i;
 			continue;
 		}
