@@ -59,6 +59,9 @@ struct fake {
 	char token_file[128];
 };
 
+/* A loopback port nobody listens on now (for a webhook listener), or -1. */
+int harness_free_port(void);
+
 /* Start tests/fakes/provider-fake.py; returns 0 or -1. */
 int fake_start(struct fake *f, const char *token);
 void fake_stop(struct fake *f);

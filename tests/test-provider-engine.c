@@ -65,26 +65,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* A port nobody listens on now, for the webhook listener (the engine
- * does not tell which port a backend got). */
-static int
-free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), p = -1;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		p = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return p;
-}
-
 static void
 fx_start(struct fx *f, const char *extra)
 {
@@ -96,7 +76,7 @@ fx_start(struct fx *f, const char *extra)
 	json_decref(fake_call(&f->loop, &fake, "POST", "/_fake/reset", "{}"));
 	snprintf(f->dir, sizeof f->dir, "/tmp/sms-test-e2e.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	f->hook_port = free_port();
+	f->hook_port = harness_free_port();
 	snprintf(ini, sizeof ini,
 	    "[store]\npath = %s/inbox.db\n"
 	    "[outbox]\nretry_base = 1\n"

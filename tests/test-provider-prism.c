@@ -44,25 +44,6 @@ have(const char *prog)
 	return system(cmd) == 0;
 }
 
-/* A port nobody listens on now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), p = -1;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		p = ntohs(sa.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return p;
-}
-
 static int
 setup(void **state)
 {
@@ -83,7 +64,7 @@ setup(void **state)
 	/* Another run may take the port between our probe and Prism's
 	 * start: try a few. */
 	for (tries = 0; tries < 5; tries++) {
-		port = free_port();
+		port = harness_free_port();
 		snprintf(cmd, sizeof cmd, "PRISM_CACHE='%s' "
 		    "PRISM_LOG_LEVEL=warn "
 		    "'%s' --background --pidfile '%s' --log '%s/prism.log' %d "
