@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,6 +279,51 @@ test_store_four_writers_one_reader(void **state)
 	store_close(st);
 }
 
+/* Six programs open a store that does not exist yet, at once (the
+ * daemon starting while a script polls `sms-inbox show`): every one
+ * opens it, and the file is private and in WAL mode. */
+static void
+test_store_created_by_many(void **state)
+{
+	struct stat sb;
+	struct store *st;
+	pid_t pid[6];
+	int go[2], status, k;
+	char b;
+	FILE *f;
+	unsigned char hdr[20];
+
+	snprintf(dir, sizeof dir, "/tmp/test-concurrency.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/new/inbox.db", dir);
+	assert_int_equal(pipe(go), 0);
+	for (k = 0; k < 6; k++) {
+		if ((pid[k] = fork()) == 0) {
+			close(go[1]);
+			if (read(go[0], &b, 1) < 0)
+				_exit(3);
+			st = open_store();	/* exits 2 on failure */
+			store_close(st);
+			_exit(0);
+		}
+		assert_true(pid[k] > 0);
+	}
+	close(go[0]);
+	close(go[1]);		/* everyone's read returns: go */
+	for (k = 0; k < 6; k++) {
+		assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			fail_msg("opener %d failed (status %d)", k, status);
+	}
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fread(hdr, 1, sizeof hdr, f), sizeof hdr);
+	fclose(f);
+	assert_int_equal(hdr[18], 2);	/* WAL (file format 2) */
+	assert_int_equal(hdr[19], 2);
+}
+
 static int
 teardown(void **state)
 {
@@ -291,6 +337,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_store_created_by_many, teardown),
 		cmocka_unit_test_teardown(test_store_four_writers_one_reader,
 		    teardown),
 	};

@@ -242,12 +242,50 @@ pragma(struct store *st, const char *sql, struct sms_err *err)
 	return store_exec(st, sql, err);
 }
 
+/*
+ * Put the store in WAL mode, asking first: a store already in WAL mode
+ * (every store but a new one) needs no lock for that.  SQLite answers
+ * SQLITE_BUSY here without calling the busy handler when several
+ * programs open a new store at once (one is switching it, another
+ * initialising the WAL index), so this step waits by itself, with the
+ * same naps and timeout.
+ */
+static int
+set_wal(struct store *st, struct sms_err *err)
+{
+	static const char *const sql[] = { "PRAGMA journal_mode",
+		"PRAGMA journal_mode = WAL" };
+	const unsigned char *mode;
+	sqlite3_stmt *s;
+	size_t i;
+	int rc, tries = 0;
+
+	for (i = 0; i < 2; i++) {
+		if ((s = store_stmt(st, sql[i], err)) == NULL)
+			return SMS_ESTORE;
+		while (((rc = sqlite3_step(s)) & 0xff) == SQLITE_BUSY &&
+		    busy_wait(st, tries++))
+			sqlite3_reset(s);
+		if (rc != SQLITE_ROW) {
+			rc = store_sql_err(st, err, "PRAGMA journal_mode");
+			sqlite3_reset(s);
+			return rc;
+		}
+		mode = sqlite3_column_text(s, 0);
+		rc = mode != NULL && strcmp((const char *)mode, "wal") == 0;
+		sqlite3_reset(s);
+		if (rc)
+			return 0;
+	}
+	return sms_err_set(err, SMS_ESTORE,
+	    _("store %s: cannot use write-ahead logging"), st->path);
+}
+
 int
 store_open(struct store **out, const char *path,
     const struct store_opts *opts, struct sms_err *err)
 {
 	struct store *st = NULL;
-	sqlite3_stmt *s;
 	const char *country;
 	int rc, timeout, target;
 
@@ -281,16 +319,8 @@ store_open(struct store **out, const char *path,
 	sqlite3_busy_handler(st->db, busy_wait, st);
 	/* WAL: readers never block the writer; FULL: a committed inbound
 	 * message survives a power cut before the SIM copy is deleted. */
-	if ((s = store_stmt(st, "PRAGMA journal_mode = WAL", err)) == NULL) {
-		rc = SMS_ESTORE;
+	if ((rc = set_wal(st, err)) < 0)
 		goto out;
-	}
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		rc = store_sql_err(st, err, "PRAGMA journal_mode");
-		sqlite3_reset(s);
-		goto out;
-	}
-	sqlite3_reset(s);
 	if ((rc = pragma(st, "PRAGMA synchronous = FULL", err)) < 0 ||
 	    (rc = pragma(st, "PRAGMA foreign_keys = ON", err)) < 0)
 		goto out;
