@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/civil.h"
 #include "util/i18n.h"
 
 /* Furthest a schedule may reach: a year ahead. */
@@ -76,20 +77,6 @@ digits(const char **p, int n, int *v)
 	return true;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int
 iso(const char *s, int64_t *when, struct sms_err *err)
 {
@@ -130,7 +117,7 @@ iso(const char *s, int64_t *when, struct sms_err *err)
 	    mi > 59 || sec > 60)
 		return bad(s, err);
 	if (zoned) {
-		*when = days_from_civil(y, mo, d) * 86400 + h * 3600 +
+		*when = civil_days(y, mo, d) * 86400 + h * 3600 +
 		    mi * 60 + sec - off;
 	} else {
 		struct tm tm;

@@ -9,6 +9,7 @@
 
 #include "codec/gsm7.h"
 #include "codec/ucs2.h"
+#include "util/civil.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/utf8.h"
@@ -141,20 +142,6 @@ pdu_status_str(uint8_t status)
 		break;
 	}
 	return _("temporary error, gave up");
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 static int
@@ -443,7 +430,7 @@ rd_time(struct rd *r, const char *what, struct pdu_time *t)
 	    t->day > days_in_month(t->year, t->month) || t->hour > 23 ||
 	    t->minute > 59 || t->second > 59)
 		return 0;
-	t->unix_time = days_from_civil(t->year, t->month, t->day) * 86400 +
+	t->unix_time = civil_days(t->year, t->month, t->day) * 86400 +
 	    t->hour * 3600 + t->minute * 60 + t->second - (int64_t)q * 900;
 	t->valid = true;
 	return 0;

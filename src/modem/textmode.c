@@ -12,6 +12,7 @@
 #include "codec/segment.h"
 #include "codec/ucs2.h"
 #include "modem/charset.h"
+#include "util/civil.h"
 #include "util/i18n.h"
 #include "util/utf8.h"
 
@@ -209,21 +210,6 @@ split_fields(const char *v, char (*f)[TEXTMODE_FIELD_MAX], bool *q, int max)
 	return n + 1;
 }
 
-/* Days since 1970-01-01 of a Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int
 textmode_time(const char *s, int64_t *t, int *tz_quarters)
 {
@@ -242,7 +228,7 @@ textmode_time(const char *s, int64_t *t, int *tz_quarters)
 		return SMS_EDATA;
 	if (sign == '-')
 		tz = -tz;
-	*t = days_from_civil(2000 + yy, mo, dd) * 86400 + hh * 3600 +
+	*t = civil_days(2000 + yy, mo, dd) * 86400 + hh * 3600 +
 	    mi * 60 + ss - (int64_t)tz * 900;
 	*tz_quarters = tz;
 	return 0;

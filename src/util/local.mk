@@ -1,6 +1,6 @@
 ## src/util: strings, errors, logging, buffers, config, the loop seam.
 src_libsmsinbox_la_SOURCES += \
-	src/util/buf.c src/util/buf.h \
+	src/util/buf.c src/util/buf.h src/util/civil.h \
 	src/util/conf.c src/util/conf.h \
 	src/util/csv.c src/util/csv.h \
 	src/util/err.c src/util/err.h \
