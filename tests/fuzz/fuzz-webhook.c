@@ -56,6 +56,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct webhook_param params[WEBHOOK_PARAMS_MAX];
+	struct backend b = { .name = "tw", .section = "backend.tw" };
 	struct provider p;
 	struct provider_message m;
 	struct provider_error perr;
@@ -72,6 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
 	memset(&p, 0, sizeof p);
+	p.b = &b;	/* as the engine sets it: sentences name the section */
 	p.ops = (data[0] & 1) ? &plivo_ops : &twilio_ops;
 	p.account = "AC0123456789abcdef0123456789abcdef";
 	p.secret = p.sign_key = "secret";

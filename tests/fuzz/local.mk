@@ -30,6 +30,7 @@ EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/fuzz.h tests/fuzz/replay.c \
 	tests/data/webhook/twilio-list.json \
 	tests/data/webhook/twilio-send.json \
 	tests/data/webhook/twilio-error.json \
+	tests/data/webhook/twilio-401.json \
 	tests/data/webhook/plivo-list.json \
 	tests/data/webhook/plivo-send.json \
 	tests/data/webhook/plivo-error.json
